@@ -3,7 +3,7 @@
  * so the workflow's Retry and Catch match it by string, and a `retryable` flag that says whether
  * repeating the same step can help. Declines are not errors: handlers return them as results.
  */
-import type { Json, JsonObject } from '../asl/json.js';
+import type { JsonObject } from '../asl/json.js';
 
 /** The ASL error names payment handlers raise (gateway names live with the gateway port). */
 export const PaymentErrorCode = {
@@ -73,7 +73,7 @@ export class PaymentValidationError extends PaymentError {
     super(
       PaymentErrorCode.ValidationFailed,
       `Payment request is invalid: ${reasons.map((r) => `${r.code} (${r.field})`).join(', ')}`,
-      { details: { reasons: reasons.map((r) => ({ ...r })) as Json } },
+      { details: { reasons: reasons.map((r) => ({ ...r })) } },
     );
   }
 }

@@ -70,7 +70,7 @@ export function predecessorsOf(to: TransactionStatus): readonly TransactionStatu
 
 /** True if a transaction in `from` may move to `to` in one step. */
 export function canTransition(from: TransactionStatus, to: TransactionStatus): boolean {
-  return (predecessorsOf(to) as readonly TransactionStatus[]).includes(from);
+  return predecessorsOf(to).includes(from);
 }
 
 /**
