@@ -398,11 +398,16 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** An error from one of our functions, carrying a JSONata-style code like JSONata's own. */
+/**
+ * An error from one of our functions, carrying a JSONata code like JSONata's own. JSONata rewrites
+ * the message of a known code from its template, so the template's fields are carried too.
+ */
 class FunctionError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    readonly index?: number,
+    readonly token?: string,
   ) {
     super(message);
   }
@@ -412,6 +417,8 @@ function signatureError(fn: string, argument: number): FunctionError {
   return new FunctionError(
     'T0410',
     `Argument ${argument} of function "${fn}" does not match function signature`,
+    argument,
+    fn,
   );
 }
 
