@@ -1,0 +1,1206 @@
+/**
+ * The durable executor. It keeps the active runs of every running execution in memory, feeds
+ * them outcomes through the pure step function (src/asl/step.ts), and commits each batch of
+ * transitions — snapshots, history events, timers, new and ended runs — in ONE SQLite
+ * transaction before any command of that batch (invoke a task, arm a timer) is carried out.
+ *
+ * So a transition is durable before the next one starts, and many executions share each fsync
+ * (group commit). After a crash, `start()` reloads every running execution from its last commit,
+ * re-arms its timers and re-invokes the tasks whose results were never committed, with the same
+ * task token (at-least-once; handlers deduplicate with it or with their own idempotency key).
+ *
+ * Nothing here knows about payments. Nothing here polls: work arrives through an in-memory inbox
+ * (task results, timer firings, callbacks, starts) and the loop sleeps when it is empty.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Json, JsonObject } from '../asl/json.js';
+import { StatesErrorName } from '../asl/errors.js';
+import type { StateMachineDefinition } from '../asl/types.js';
+import { compileMachine } from '../asl/machine.js';
+import type { CompiledMachine } from '../asl/machine.js';
+import { newRun, step } from '../asl/step.js';
+import type { Command, Outcome, RunResult, RunSnapshot, StepEnv, StepResult } from '../asl/step.js';
+import type { HistoryEventDraft } from '../asl/history.js';
+import type { Clock } from './clock.js';
+import { VirtualClock } from './clock.js';
+import { EngineStore } from './store.js';
+import type { ExecutionRow, ExecutionStatus, TimerKind } from './store.js';
+import type { SqliteDatabase } from '../sqlite/database.js';
+import { resolveResource, toTaskError } from './resources.js';
+import type { Invoker, TaskContext, TaskResources } from './resources.js';
+import { EngineError, EngineErrorCode } from './errors.js';
+import { createRandom, seedFor } from './random.js';
+import { arns } from './arns.js';
+
+export interface EngineOptions {
+  db: SqliteDatabase;
+  clock: Clock;
+  resources: TaskResources;
+  /** @default 'us-east-1' */
+  region?: string;
+  /** @default '000000000000' */
+  accountId?: string;
+  /**
+   * Executions whose states run at once; further started executions are recorded and wait.
+   * @default 1000
+   */
+  maxConcurrentExecutions?: number;
+  /**
+   * Most inbox items applied per transaction. Bigger batches share an fsync between more
+   * transitions; smaller ones shorten the wait of each.
+   * @default 512
+   */
+  maxBatch?: number;
+  /** Where the engine reports a failure it cannot attribute to an execution. @default console.error */
+  onError?: (error: unknown) => void;
+}
+
+/** One ongoing pass through a scope of states (see src/asl/step.ts). */
+interface ActiveRun {
+  id: number;
+  execution: ActiveExecution;
+  parentId: number | null;
+  childIndex: number | null;
+  snapshot: RunSnapshot;
+  lastEventId: number;
+  children: Set<number>;
+  cancelTimers: (() => void)[];
+}
+
+interface ActiveExecution {
+  arn: string;
+  name: string;
+  stateMachineArn: string;
+  machine: CompiledMachine;
+  rootRunId: number;
+  nextEventId: number;
+  seed: string;
+  contextExecution: JsonObject;
+  contextStateMachine: JsonObject;
+  started: boolean;
+  cancelTimeout?: () => void;
+  /** Set once the execution closed in memory; its commit may still be pending. */
+  closed: boolean;
+}
+
+type InboxItem =
+  | { kind: 'outcome'; runId: number; outcome: Outcome; done?: (error?: unknown) => void }
+  | {
+      kind: 'start';
+      arn: string;
+      input: Json;
+      name: string;
+      stateMachineArn: string;
+      done: (error?: unknown) => void;
+    }
+  | {
+      kind: 'close';
+      arn: string;
+      status: 'TIMED_OUT' | 'ABORTED';
+      error: string;
+      cause: string;
+      done?: (error?: unknown) => void;
+    }
+  | { kind: 'redrive'; arn: string; done: (error?: unknown) => void };
+
+/** What one batch will write and, once committed, do. */
+interface Batch {
+  writes: (() => void)[];
+  dirty: Map<number, ActiveRun>;
+  history: Map<string, { first: number; events: JsonObject[] }>;
+  after: (() => void)[];
+  done: ((error?: unknown) => void)[];
+}
+
+export interface StartExecutionResult {
+  executionArn: string;
+  startDate: number;
+  /** False when an execution of that name and input was already running (idempotent start). */
+  created: boolean;
+}
+
+export class Engine {
+  readonly store: EngineStore;
+  readonly clock: Clock;
+  readonly region: string;
+  readonly accountId: string;
+  private readonly resources: TaskResources;
+  private readonly maxConcurrent: number;
+  private readonly maxBatch: number;
+  private readonly onError: (error: unknown) => void;
+
+  private readonly executions = new Map<string, ActiveExecution>();
+  private readonly runs = new Map<number, ActiveRun>();
+  private readonly tokens = new Map<string, number>();
+  private readonly heartbeatDue = new Map<string, number>();
+  private readonly machines = new Map<string, CompiledMachine>();
+  private readonly invokers = new Map<string, Invoker | undefined>();
+  private readonly waiters = new Map<string, ((row: ExecutionRow) => void)[]>();
+  private readonly pendingStarts = new Map<string, string>();
+  private readonly waitingToStart: ActiveExecution[] = [];
+  private inbox: InboxItem[] = [];
+  private runSeq = 0;
+  private running = 0;
+  private inflight = 0;
+  private scheduled = false;
+  private processing = false;
+  private stopped = true;
+
+  constructor(options: EngineOptions) {
+    this.store = new EngineStore(options.db);
+    this.clock = options.clock;
+    this.resources = options.resources;
+    this.region = options.region ?? 'us-east-1';
+    this.accountId = options.accountId ?? '000000000000';
+    this.maxConcurrent = options.maxConcurrentExecutions ?? 1000;
+    this.maxBatch = options.maxBatch ?? 512;
+    this.onError = options.onError ?? ((error) => console.error(error));
+  }
+
+  /** ARNs in AWS's shape for this engine's region and account. */
+  get arn() {
+    return arns(this.region, this.accountId);
+  }
+
+  /** Whether a Task Resource can run here (for validation before anything runs). */
+  isResourceSupported = (resource: string): boolean => this.invokerFor(resource) !== undefined;
+
+  // ---- life cycle ------------------------------------------------------------------------
+
+  /** Recovers every execution a previous process left running, then starts the loop. */
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.runSeq = this.store.maxRunId.get()?.id ?? 0;
+    for (const row of this.store.runningExecutions.all()) this.recover(row);
+    this.kick();
+  }
+
+  /** Stops taking work from the inbox; what is committed stays committed. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    while (this.processing) await new Promise((resolve) => setImmediate(resolve));
+    for (const run of this.runs.values()) for (const cancel of run.cancelTimers) cancel();
+    for (const execution of this.executions.values()) execution.cancelTimeout?.();
+  }
+
+  /** Number of executions currently running in memory. */
+  get activeExecutions(): number {
+    return this.executions.size;
+  }
+
+  /** Resolves with the execution's row once it is no longer RUNNING. */
+  waitForExecution(executionArn: string): Promise<ExecutionRow> {
+    const row = this.store.getExecution.get(executionArn);
+    if (!row)
+      return Promise.reject(
+        new EngineError(
+          EngineErrorCode.ExecutionDoesNotExist,
+          `Execution does not exist: '${executionArn}'`,
+        ),
+      );
+    if (row.status !== 'RUNNING') return Promise.resolve(row);
+    return new Promise((resolve) => {
+      const list = this.waiters.get(executionArn) ?? [];
+      list.push(resolve);
+      this.waiters.set(executionArn, list);
+    });
+  }
+
+  // ---- starting, stopping, redriving executions ---------------------------------------------
+
+  /**
+   * Starts an execution, durably, and resolves once it is committed. Idempotent by name as in
+   * Standard workflows: the same name and input while it runs returns the running execution; a
+   * different input, or a closed execution of that name, is ExecutionAlreadyExists.
+   */
+  startExecution(request: {
+    stateMachineArn: string;
+    name?: string;
+    input?: string;
+  }): Promise<StartExecutionResult> {
+    const machine = this.store.getStateMachine.get(request.stateMachineArn);
+    if (!machine) {
+      return Promise.reject(
+        new EngineError(
+          EngineErrorCode.StateMachineDoesNotExist,
+          `State Machine Does Not Exist: '${request.stateMachineArn}'`,
+        ),
+      );
+    }
+    const name = request.name ?? randomUUID();
+    validateName(name);
+    const inputText = request.input ?? '{}';
+    let input: Json;
+    try {
+      input = JSON.parse(inputText) as Json;
+    } catch (error) {
+      return Promise.reject(
+        new EngineError(
+          EngineErrorCode.InvalidExecutionInput,
+          `Invalid State Machine Execution Input: '${(error as Error).message}'`,
+        ),
+      );
+    }
+    const arn = this.arn.execution(machine.name, name);
+    const existing = this.store.getExecution.get(arn);
+    const pending = this.pendingStarts.get(arn);
+    if (existing || pending !== undefined) {
+      const sameInput = existing ? existing.input === inputText : pending === inputText;
+      if (sameInput && (!existing || existing.status === 'RUNNING')) {
+        return Promise.resolve({
+          executionArn: arn,
+          startDate: existing?.start_date ?? this.clock.now(),
+          created: false,
+        });
+      }
+      return Promise.reject(
+        new EngineError(
+          EngineErrorCode.ExecutionAlreadyExists,
+          `Execution Already Exists: '${arn}'`,
+        ),
+      );
+    }
+    this.pendingStarts.set(arn, inputText);
+    const startDate = this.clock.now();
+    return new Promise<StartExecutionResult>((resolve, reject) => {
+      this.enqueue({
+        kind: 'start',
+        arn,
+        input,
+        name,
+        stateMachineArn: machine.arn,
+        done: (error) => {
+          this.pendingStarts.delete(arn);
+          if (error) reject(error as Error);
+          else resolve({ executionArn: arn, startDate, created: true });
+        },
+      });
+    });
+  }
+
+  /** Aborts a running execution durably (ABORTED, with error and cause), children included. */
+  stopExecution(executionArn: string, error = '', cause = ''): Promise<{ stopDate: number }> {
+    const row = this.requireExecution(executionArn);
+    if (row.status !== 'RUNNING')
+      return Promise.resolve({ stopDate: row.stop_date ?? this.clock.now() });
+    return new Promise((resolve, reject) => {
+      this.enqueue({
+        kind: 'close',
+        arn: executionArn,
+        status: 'ABORTED',
+        error,
+        cause,
+        done: (failure) =>
+          failure ? reject(failure as Error) : resolve({ stopDate: this.clock.now() }),
+      });
+    });
+  }
+
+  /**
+   * Restarts a FAILED, TIMED_OUT or ABORTED execution from the state where it stopped, keeping
+   * its ARN and history (AWS: RedriveExecution; succeeded states are not run again).
+   */
+  redriveExecution(executionArn: string): Promise<{ redriveDate: number }> {
+    const row = this.requireExecution(executionArn);
+    if (row.status === 'RUNNING' || row.status === 'SUCCEEDED') {
+      return Promise.reject(
+        new EngineError(
+          EngineErrorCode.ExecutionNotRedrivable,
+          `Execution with status ${row.status} cannot be redriven: '${executionArn}'`,
+        ),
+      );
+    }
+    const redrivableUntil = (row.stop_date ?? 0) + 14 * 24 * 3600 * 1000;
+    if (this.clock.now() > redrivableUntil) {
+      return Promise.reject(
+        new EngineError(
+          EngineErrorCode.ExecutionNotRedrivable,
+          'Executions can be redriven within 14 days of closing (AWS)',
+        ),
+      );
+    }
+    return new Promise((resolve, reject) => {
+      this.enqueue({
+        kind: 'redrive',
+        arn: executionArn,
+        done: (error) =>
+          error ? reject(error as Error) : resolve({ redriveDate: this.clock.now() }),
+      });
+    });
+  }
+
+  // ---- callbacks ---------------------------------------------------------------------------
+
+  sendTaskSuccess(taskToken: string, output: string): Promise<void> {
+    let value: Json;
+    try {
+      value = JSON.parse(output) as Json;
+    } catch {
+      return Promise.reject(
+        new EngineError(EngineErrorCode.InvalidOutput, 'Invalid output: not JSON'),
+      );
+    }
+    return this.callback(taskToken, (token) => ({ type: 'taskSucceeded', token, output: value }));
+  }
+
+  sendTaskFailure(taskToken: string, error = '', cause = ''): Promise<void> {
+    return this.callback(taskToken, (token) => ({ type: 'taskFailed', token, error, cause }));
+  }
+
+  /** Resets the HeartbeatSeconds clock of a waiting task. */
+  sendTaskHeartbeat(taskToken: string): Promise<void> {
+    const run = this.runForToken(taskToken);
+    const waiting = run.snapshot.waiting;
+    if (waiting?.kind === 'task' && waiting.heartbeatSeconds !== undefined) {
+      const due = this.clock.now() + waiting.heartbeatSeconds * 1000;
+      this.heartbeatDue.set(taskToken, due);
+      this.store.updateTimerDue.run(due, timerId(run.id, 'heartbeat', taskToken));
+      this.armTimer(run, 'heartbeat', due, taskToken);
+    }
+    return Promise.resolve();
+  }
+
+  private callback(taskToken: string, outcome: (token: string) => Outcome): Promise<void> {
+    const run = this.runForToken(taskToken);
+    return new Promise((resolve, reject) => {
+      this.enqueue({
+        kind: 'outcome',
+        runId: run.id,
+        outcome: outcome(taskToken),
+        done: (error) => (error ? reject(error as Error) : resolve()),
+      });
+    });
+  }
+
+  private runForToken(taskToken: string): ActiveRun {
+    const runId = this.tokens.get(taskToken);
+    const run = runId === undefined ? undefined : this.runs.get(runId);
+    if (!run || run.snapshot.waiting?.kind !== 'task' || run.snapshot.waiting.token !== taskToken) {
+      throw new EngineError(
+        EngineErrorCode.TaskDoesNotExist,
+        'Task does not exist anymore (it completed, timed out or its execution closed)',
+      );
+    }
+    return run;
+  }
+
+  // ---- the loop ------------------------------------------------------------------------------
+
+  private enqueue(item: InboxItem): void {
+    this.inbox.push(item);
+    this.kick();
+  }
+
+  private kick(): void {
+    if (this.scheduled || this.processing || this.stopped) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.loop();
+    });
+  }
+
+  private async loop(): Promise<void> {
+    if (this.processing || this.stopped) return;
+    this.processing = true;
+    try {
+      while (this.inbox.length > 0 && !this.stopped) {
+        const items =
+          this.inbox.length <= this.maxBatch ? this.inbox : this.inbox.slice(0, this.maxBatch);
+        this.inbox = this.inbox.length <= this.maxBatch ? [] : this.inbox.slice(this.maxBatch);
+        await this.processBatch(items);
+      }
+    } catch (error) {
+      // A failed commit leaves memory ahead of the disk: stop, so a restart recovers from disk.
+      this.stopped = true;
+      this.onError(error);
+    } finally {
+      this.processing = false;
+    }
+    if (this.inbox.length > 0) this.kick();
+    else this.maybeAdvanceVirtualTime();
+  }
+
+  /** Virtual time moves only when nothing can happen without it. */
+  private maybeAdvanceVirtualTime(): void {
+    const clock = this.clock;
+    if (!(clock instanceof VirtualClock) || this.stopped) return;
+    setImmediate(() => {
+      if (this.inbox.length > 0 || this.processing || this.stopped) return;
+      if (this.inflight > clock.sleepers) return;
+      clock.advance();
+    });
+  }
+
+  private async processBatch(items: InboxItem[]): Promise<void> {
+    const batch: Batch = { writes: [], dirty: new Map(), history: new Map(), after: [], done: [] };
+    for (const item of items) {
+      try {
+        await this.apply(item, batch);
+        if (item.done) batch.done.push(item.done);
+      } catch (error) {
+        if (error instanceof EngineError) {
+          item.done?.(error);
+          continue;
+        }
+        throw error;
+      }
+    }
+    const store = this.store;
+    store.db.transaction(() => {
+      for (const write of batch.writes) write();
+      for (const run of batch.dirty.values())
+        store.updateRun.run(JSON.stringify(run.snapshot), 'RUNNING', run.id);
+      for (const [arn, chunk] of batch.history) {
+        store.insertHistory.run(
+          arn,
+          chunk.first,
+          chunk.first + chunk.events.length - 1,
+          JSON.stringify(chunk.events),
+        );
+      }
+    })();
+    for (const action of batch.after) action();
+    for (const done of batch.done) done();
+  }
+
+  private async apply(item: InboxItem, batch: Batch): Promise<void> {
+    switch (item.kind) {
+      case 'start':
+        await this.applyStart(item, batch);
+        return;
+      case 'close':
+        this.applyClose(item.arn, item.status, item.error, item.cause, batch);
+        return;
+      case 'redrive':
+        await this.applyRedrive(item.arn, batch);
+        return;
+      case 'outcome': {
+        const run = this.runs.get(item.runId);
+        if (!run || run.execution.closed) {
+          if (item.outcome.type === 'taskSucceeded' || item.outcome.type === 'taskFailed') {
+            if (item.done)
+              throw new EngineError(
+                EngineErrorCode.TaskDoesNotExist,
+                'Task does not exist anymore',
+              );
+          }
+          return;
+        }
+        await this.feed(run, item.outcome, batch);
+      }
+    }
+  }
+
+  /** Steps one run and folds the result into the batch, stepping parents and children as needed. */
+  private async feed(run: ActiveRun, outcome: Outcome, batch: Batch): Promise<void> {
+    const execution = run.execution;
+    const result = await step(execution.machine, run.snapshot, outcome, this.env(execution, run));
+    if (!result.changed) {
+      if (outcome.type === 'taskSucceeded' || outcome.type === 'taskFailed') {
+        throw new EngineError(EngineErrorCode.TaskDoesNotExist, 'Task does not exist anymore');
+      }
+      return;
+    }
+    this.record(run, result.events, batch);
+    const previous = run.snapshot.waiting;
+    if (previous?.kind === 'task' && result.snapshot.waiting !== previous) {
+      this.tokens.delete(previous.token);
+      this.heartbeatDue.delete(previous.token);
+    }
+    run.snapshot = result.snapshot;
+    for (const cancel of run.cancelTimers) cancel();
+    run.cancelTimers = [];
+    const runId = run.id;
+    batch.writes.push(() => this.store.deleteTimersOfRun.run(runId));
+    for (const command of result.commands) await this.command(run, command, batch);
+    if (result.result) {
+      await this.endRun(run, result.result, batch);
+    } else {
+      batch.dirty.set(run.id, run);
+    }
+  }
+
+  private async command(run: ActiveRun, command: Command, batch: Batch): Promise<void> {
+    const execution = run.execution;
+    switch (command.type) {
+      case 'invokeTask': {
+        this.tokens.set(command.token, run.id);
+        const now = this.clock.now();
+        if (command.timeoutSeconds !== undefined) {
+          this.timer(
+            run,
+            'task-timeout',
+            now + command.timeoutSeconds * 1000,
+            command.token,
+            batch,
+          );
+        }
+        if (command.heartbeatSeconds !== undefined) {
+          this.heartbeatDue.set(command.token, now + command.heartbeatSeconds * 1000);
+          this.timer(run, 'heartbeat', now + command.heartbeatSeconds * 1000, command.token, batch);
+        }
+        batch.after.push(() => this.dispatch(run, command));
+        return;
+      }
+      case 'scheduleTimer':
+        this.timer(run, command.purpose, command.dueAt, command.timerId, batch);
+        return;
+      case 'startChildren':
+        for (const spec of command.children) {
+          const scope = execution.machine.scopes.get(spec.scopeId);
+          if (!scope) throw new Error(`Unknown scope ${spec.scopeId}`);
+          const child = this.addRun(
+            execution,
+            run.id,
+            spec.index,
+            newRun(scope, spec.input, spec.variables, this.clock.now()),
+          );
+          child.lastEventId = run.lastEventId;
+          run.children.add(child.id);
+          const childId = child.id;
+          const snapshot = JSON.stringify(child.snapshot);
+          batch.writes.push(() =>
+            this.store.insertRun.run(
+              childId,
+              execution.arn,
+              run.id,
+              spec.index,
+              'RUNNING',
+              snapshot,
+            ),
+          );
+          await this.feed(child, { type: 'start' }, batch);
+        }
+        return;
+      case 'abortChildren':
+        for (const childId of [...run.children]) this.dropRun(childId, batch);
+        return;
+    }
+  }
+
+  private timer(run: ActiveRun, kind: TimerKind, dueAt: number, key: string, batch: Batch): void {
+    const id = timerId(run.id, kind, key);
+    const arn = run.execution.arn;
+    const runId = run.id;
+    batch.writes.push(() => this.store.insertTimer.run(id, arn, runId, kind, dueAt, key));
+    batch.after.push(() => this.armTimer(run, kind, dueAt, key));
+  }
+
+  /** Arms an in-memory timer; firing turns into an outcome for the run (stale ones are ignored). */
+  private armTimer(run: ActiveRun, kind: TimerKind, dueAt: number, key: string): void {
+    const cancel = this.clock.schedule(dueAt, () => {
+      if (!this.runs.has(run.id)) return;
+      switch (kind) {
+        case 'wait':
+        case 'retry':
+          this.enqueue({
+            kind: 'outcome',
+            runId: run.id,
+            outcome: { type: 'timerFired', timerId: key },
+          });
+          return;
+        case 'task-timeout':
+          this.enqueue({
+            kind: 'outcome',
+            runId: run.id,
+            outcome: {
+              type: 'taskFailed',
+              token: key,
+              error: StatesErrorName.Timeout,
+              cause: 'Task timed out.',
+              timedOut: true,
+            },
+          });
+          return;
+        case 'heartbeat': {
+          const due = this.heartbeatDue.get(key);
+          if (due === undefined || due > this.clock.now()) return;
+          this.enqueue({
+            kind: 'outcome',
+            runId: run.id,
+            outcome: {
+              type: 'taskFailed',
+              token: key,
+              error: StatesErrorName.HeartbeatTimeout,
+              cause: 'Task heartbeat timed out.',
+              timedOut: true,
+            },
+          });
+          return;
+        }
+        case 'execution-timeout':
+          return;
+      }
+    });
+    run.cancelTimers.push(cancel);
+  }
+
+  /** Invokes a task after its scheduling committed; its result comes back through the inbox. */
+  private dispatch(run: ActiveRun, command: Extract<Command, { type: 'invokeTask' }>): void {
+    const invoker = this.invokerFor(command.resource);
+    const execution = run.execution;
+    const context: TaskContext = {
+      executionArn: execution.arn,
+      executionName: execution.name,
+      stateName: command.stateName,
+      taskToken: command.token,
+      idempotencyKey: command.token,
+    };
+    this.inflight++;
+    const token = command.token;
+    const onFailure = (error: unknown) => {
+      const failure = toTaskError(error);
+      this.enqueue({
+        kind: 'outcome',
+        runId: run.id,
+        outcome: { type: 'taskFailed', token, error: failure.code, cause: failure.message },
+      });
+    };
+    Promise.resolve()
+      .then(() => {
+        if (!invoker)
+          throw new EngineError(
+            EngineErrorCode.ValidationException,
+            `No local resource for '${command.resource}'`,
+          );
+        return invoker(command.parameters, context);
+      })
+      .then((output) => {
+        // Callback tasks wait for SendTaskSuccess/Failure; the invocation's result is not theirs.
+        if (!command.waitForTaskToken)
+          this.enqueue({
+            kind: 'outcome',
+            runId: run.id,
+            outcome: { type: 'taskSucceeded', token, output },
+          });
+      }, onFailure)
+      .finally(() => {
+        this.inflight--;
+        if (this.inbox.length === 0 && !this.processing) this.maybeAdvanceVirtualTime();
+      })
+      .catch((error: unknown) => this.onError(error));
+  }
+
+  private invokerFor(resource: string): Invoker | undefined {
+    if (!this.invokers.has(resource))
+      this.invokers.set(resource, resolveResource(this.resources, resource));
+    return this.invokers.get(resource);
+  }
+
+  /** A run ended: the root closes its execution; a child reports to its parent in this batch. */
+  private async endRun(run: ActiveRun, result: RunResult, batch: Batch): Promise<void> {
+    const execution = run.execution;
+    if (run.parentId === null) {
+      const status: ExecutionStatus = result.status;
+      const details: JsonObject =
+        result.status === 'SUCCEEDED'
+          ? {
+              executionSucceededEventDetails: {
+                output: result.output,
+                outputDetails: { truncated: false },
+              },
+            }
+          : { executionFailedEventDetails: { error: result.error, cause: result.cause } };
+      this.record(
+        run,
+        [
+          {
+            type: result.status === 'SUCCEEDED' ? 'ExecutionSucceeded' : 'ExecutionFailed',
+            ...details,
+          },
+        ],
+        batch,
+      );
+      this.close(execution, status, result, batch);
+      return;
+    }
+    const parent = this.runs.get(run.parentId);
+    parent?.children.delete(run.id);
+    this.forgetRun(run);
+    const runId = run.id;
+    batch.dirty.delete(run.id);
+    batch.writes.push(() => this.store.db.prepare('DELETE FROM runs WHERE id = ?').run(runId));
+    if (parent) {
+      parent.lastEventId = Math.max(parent.lastEventId, run.lastEventId);
+      await this.feed(parent, { type: 'childDone', index: run.childIndex ?? 0, result }, batch);
+    }
+  }
+
+  private close(
+    execution: ActiveExecution,
+    status: ExecutionStatus,
+    result: RunResult | { status: ExecutionStatus; error: string; cause: string },
+    batch: Batch,
+  ): void {
+    execution.closed = true;
+    execution.cancelTimeout?.();
+    const root = this.runs.get(execution.rootRunId);
+    for (const run of [...this.runs.values()]) if (run.execution === execution) this.forgetRun(run);
+    this.executions.delete(execution.arn);
+    if (execution.started) this.running--;
+    const arn = execution.arn;
+    const stopDate = this.clock.now();
+    const rootSnapshot = root ? JSON.stringify({ ...root.snapshot, waiting: undefined }) : null;
+    for (const run of batch.dirty.values())
+      if (run.execution === execution) batch.dirty.delete(run.id);
+    batch.writes.push(() => {
+      this.store.closeExecution.run({
+        arn,
+        status,
+        output: 'output' in result ? JSON.stringify(result.output) : null,
+        error: 'error' in result ? result.error : null,
+        cause: 'cause' in result ? result.cause : null,
+        stop_date: stopDate,
+      });
+      // The root run keeps the state it stopped in: a redrive starts there.
+      if (rootSnapshot) this.store.endRun.run(rootSnapshot, execution.rootRunId);
+      this.store.deleteRunsOfExecution.run(arn, execution.rootRunId);
+      this.store.deleteTimersOfExecution.run(arn);
+    });
+    batch.after.push(() => {
+      const row = this.store.getExecution.get(arn);
+      const list = this.waiters.get(arn);
+      this.waiters.delete(arn);
+      if (row) for (const resolve of list ?? []) resolve(row);
+      this.startWaiting();
+    });
+  }
+
+  private applyClose(
+    arn: string,
+    status: 'TIMED_OUT' | 'ABORTED',
+    error: string,
+    cause: string,
+    batch: Batch,
+  ): void {
+    const execution = this.executions.get(arn);
+    if (!execution || execution.closed) return;
+    const root = this.runs.get(execution.rootRunId);
+    if (root) {
+      const type = status === 'TIMED_OUT' ? 'ExecutionTimedOut' : 'ExecutionAborted';
+      const key =
+        status === 'TIMED_OUT' ? 'executionTimedOutEventDetails' : 'executionAbortedEventDetails';
+      this.record(root, [{ type, [key]: { error, cause } }], batch);
+    }
+    this.close(execution, status, { status, error, cause }, batch);
+  }
+
+  private async applyStart(
+    item: Extract<InboxItem, { kind: 'start' }>,
+    batch: Batch,
+  ): Promise<void> {
+    const machineRow = this.store.getStateMachine.get(item.stateMachineArn);
+    if (!machineRow)
+      throw new EngineError(
+        EngineErrorCode.StateMachineDoesNotExist,
+        `State Machine Does Not Exist: '${item.stateMachineArn}'`,
+      );
+    const now = this.clock.now();
+    const seed = randomBytes(16).toString('hex');
+    const machine = this.compiled(machineRow.definition_hash);
+    const timeoutSeconds = machine.definition.TimeoutSeconds;
+    const timeoutAt = timeoutSeconds === undefined ? null : now + timeoutSeconds * 1000;
+    const execution = this.activate({
+      arn: item.arn,
+      name: item.name,
+      stateMachineArn: machineRow.arn,
+      stateMachineName: machineRow.name,
+      roleArn: machineRow.role_arn,
+      machine,
+      input: item.input,
+      startDate: now,
+      seed,
+      redriveCount: 0,
+      nextEventId: 1,
+    });
+    const root = this.addRun(execution, null, null, newRun(machine.root, item.input, {}, now));
+    execution.rootRunId = root.id;
+    const inputText = JSON.stringify(item.input);
+    const rootSnapshot = JSON.stringify(root.snapshot);
+    const rootId = root.id;
+    batch.writes.push(() => {
+      this.store.insertExecution.run({
+        arn: item.arn,
+        state_machine_arn: machineRow.arn,
+        name: item.name,
+        definition_hash: machineRow.definition_hash,
+        input: this.pendingStarts.get(item.arn) ?? inputText,
+        start_date: now,
+        seed,
+        timeout_at: timeoutAt,
+      });
+      this.store.insertRun.run(rootId, item.arn, null, null, 'RUNNING', rootSnapshot);
+    });
+    this.record(
+      root,
+      [
+        {
+          type: 'ExecutionStarted',
+          executionStartedEventDetails: {
+            input: item.input,
+            inputDetails: { truncated: false },
+            roleArn: machineRow.role_arn,
+          },
+        },
+      ],
+      batch,
+    );
+    if (timeoutAt !== null) this.executionTimeout(execution, timeoutAt, batch);
+    await this.begin(execution, root, batch);
+  }
+
+  /** Runs the first states now when under the concurrency cap, else queues the execution. */
+  private async begin(execution: ActiveExecution, root: ActiveRun, batch: Batch): Promise<void> {
+    if (this.running >= this.maxConcurrent) {
+      this.waitingToStart.push(execution);
+      return;
+    }
+    execution.started = true;
+    this.running++;
+    await this.feed(root, { type: 'start' }, batch);
+  }
+
+  /** Begins queued executions while under the concurrency cap (after others closed). */
+  private startWaiting(): void {
+    while (this.running < this.maxConcurrent && this.waitingToStart.length > 0) {
+      const execution = this.waitingToStart.shift() as ActiveExecution;
+      if (execution.closed) continue;
+      execution.started = true;
+      this.running++;
+      this.enqueue({ kind: 'outcome', runId: execution.rootRunId, outcome: { type: 'start' } });
+    }
+  }
+
+  private executionTimeout(
+    execution: ActiveExecution,
+    dueAt: number,
+    batch: Batch | undefined,
+  ): void {
+    const arn = execution.arn;
+    const id = `${arn}:execution-timeout`;
+    if (batch)
+      batch.writes.push(() =>
+        this.store.insertTimer.run(id, arn, null, 'execution-timeout', dueAt, null),
+      );
+    const arm = () => {
+      execution.cancelTimeout = this.clock.schedule(dueAt, () => {
+        this.enqueue({
+          kind: 'close',
+          arn,
+          status: 'TIMED_OUT',
+          error: StatesErrorName.Timeout,
+          cause: 'The execution timed out (TimeoutSeconds of the state machine).',
+        });
+      });
+    };
+    if (batch) batch.after.push(arm);
+    else arm();
+  }
+
+  private async applyRedrive(arn: string, batch: Batch): Promise<void> {
+    const row = this.requireExecution(arn);
+    if (row.status === 'RUNNING' || row.status === 'SUCCEEDED' || this.executions.has(arn)) {
+      throw new EngineError(
+        EngineErrorCode.ExecutionNotRedrivable,
+        `Execution with status ${row.status} cannot be redriven: '${arn}'`,
+      );
+    }
+    const runs = this.store.runsOfExecution.all(arn);
+    const rootRow = runs.find((run) => run.parent_id === null);
+    const machineRow = this.store.getStateMachine.get(row.state_machine_arn);
+    if (!rootRow)
+      throw new EngineError(
+        EngineErrorCode.ExecutionNotRedrivable,
+        `Execution has no state to redrive from: '${arn}'`,
+      );
+    const machine = this.compiled(row.definition_hash);
+    const now = this.clock.now();
+    const lastEventId = this.store.lastEventId.get(arn)?.id ?? 0;
+    const execution = this.activate({
+      arn,
+      name: row.name,
+      stateMachineArn: row.state_machine_arn,
+      stateMachineName: machineRow?.name ?? row.state_machine_arn.split(':').pop() ?? '',
+      roleArn: machineRow?.role_arn ?? '',
+      machine,
+      input: JSON.parse(row.input) as Json,
+      startDate: row.start_date,
+      seed: row.seed,
+      redriveCount: row.redrive_count + 1,
+      redriveDate: now,
+      nextEventId: lastEventId + 1,
+    });
+    const snapshot = JSON.parse(rootRow.snapshot) as RunSnapshot;
+    const root = this.addRun(
+      execution,
+      null,
+      null,
+      { ...snapshot, waiting: undefined },
+      rootRow.id,
+    );
+    root.lastEventId = lastEventId;
+    execution.rootRunId = root.id;
+    const timeoutSeconds = machine.definition.TimeoutSeconds;
+    const timeoutAt = timeoutSeconds === undefined ? null : now + timeoutSeconds * 1000;
+    batch.writes.push(() => {
+      this.store.reopenExecution.run({ arn, redrive_date: now, timeout_at: timeoutAt });
+      this.store.updateRun.run(JSON.stringify(root.snapshot), 'RUNNING', root.id);
+    });
+    this.record(
+      root,
+      [
+        {
+          type: 'ExecutionRedriven',
+          executionRedrivenEventDetails: { redriveCount: row.redrive_count + 1 },
+        },
+      ],
+      batch,
+    );
+    if (timeoutAt !== null) this.executionTimeout(execution, timeoutAt, batch);
+    await this.begin(execution, root, batch);
+  }
+
+  // ---- recovery ------------------------------------------------------------------------------
+
+  /** Rebuilds a running execution from its last commit and resumes what it was waiting for. */
+  private recover(row: ExecutionRow): void {
+    const machineRow = this.store.getStateMachine.get(row.state_machine_arn);
+    const machine = this.compiled(row.definition_hash);
+    const lastEventId = this.store.lastEventId.get(row.arn)?.id ?? 0;
+    const execution = this.activate({
+      arn: row.arn,
+      name: row.name,
+      stateMachineArn: row.state_machine_arn,
+      stateMachineName: machineRow?.name ?? '',
+      roleArn: machineRow?.role_arn ?? '',
+      machine,
+      input: JSON.parse(row.input) as Json,
+      startDate: row.start_date,
+      seed: row.seed,
+      redriveCount: row.redrive_count,
+      ...(row.redrive_date !== null ? { redriveDate: row.redrive_date } : {}),
+      nextEventId: lastEventId + 1,
+    });
+    const rows = this.store.runsOfExecution.all(row.arn).filter((run) => run.status === 'RUNNING');
+    for (const runRow of rows) {
+      const run = this.addRun(
+        execution,
+        runRow.parent_id,
+        runRow.child_index,
+        JSON.parse(runRow.snapshot) as RunSnapshot,
+        runRow.id,
+      );
+      run.lastEventId = lastEventId;
+      if (runRow.parent_id === null) execution.rootRunId = run.id;
+    }
+    for (const run of this.runs.values()) {
+      if (run.execution !== execution || run.parentId === null) continue;
+      this.runs.get(run.parentId)?.children.add(run.id);
+    }
+    if (row.timeout_at !== null) this.executionTimeout(execution, row.timeout_at, undefined);
+    const timers = this.store.timersOfExecution.all(row.arn);
+    const root = this.runs.get(execution.rootRunId);
+    if (root && root.snapshot.seq === 0) {
+      this.waitingToStart.push(execution);
+      this.startWaiting();
+      return;
+    }
+    execution.started = true;
+    this.running++;
+    for (const run of this.runs.values()) {
+      if (run.execution !== execution) continue;
+      const waiting = run.snapshot.waiting;
+      if (waiting?.kind === 'timer')
+        this.armTimer(run, waiting.purpose, waiting.dueAt, waiting.timerId);
+      if (waiting?.kind === 'task') {
+        this.tokens.set(waiting.token, run.id);
+        for (const timer of timers) {
+          if (timer.run_id !== run.id || timer.token !== waiting.token) continue;
+          if (timer.kind === 'heartbeat') this.heartbeatDue.set(waiting.token, timer.due_at);
+          this.armTimer(run, timer.kind, timer.due_at, waiting.token);
+        }
+        // The result of this task was never committed: invoke it again, with the same token.
+        this.dispatch(run, {
+          type: 'invokeTask',
+          token: waiting.token,
+          resource: waiting.resource,
+          stateName: run.snapshot.state,
+          parameters: waiting.parameters,
+          waitForTaskToken: this.isCallback(waiting.resource),
+          ...(waiting.timeoutSeconds !== undefined
+            ? { timeoutSeconds: waiting.timeoutSeconds }
+            : {}),
+          ...(waiting.heartbeatSeconds !== undefined
+            ? { heartbeatSeconds: waiting.heartbeatSeconds }
+            : {}),
+        });
+      }
+    }
+  }
+
+  private isCallback(resource: string): boolean {
+    return resource.endsWith('.waitForTaskToken');
+  }
+
+  // ---- bookkeeping -------------------------------------------------------------------------
+
+  private activate(spec: {
+    arn: string;
+    name: string;
+    stateMachineArn: string;
+    stateMachineName: string;
+    roleArn: string;
+    machine: CompiledMachine;
+    input: Json;
+    startDate: number;
+    seed: string;
+    redriveCount: number;
+    redriveDate?: number;
+    nextEventId: number;
+  }): ActiveExecution {
+    const contextExecution: JsonObject = {
+      Id: spec.arn,
+      Input: spec.input,
+      Name: spec.name,
+      RoleArn: spec.roleArn,
+      StartTime: new Date(spec.startDate).toISOString(),
+      RedriveCount: spec.redriveCount,
+    };
+    if (spec.redriveDate !== undefined)
+      contextExecution.RedriveTime = new Date(spec.redriveDate).toISOString();
+    const execution: ActiveExecution = {
+      arn: spec.arn,
+      name: spec.name,
+      stateMachineArn: spec.stateMachineArn,
+      machine: spec.machine,
+      rootRunId: 0,
+      nextEventId: spec.nextEventId,
+      seed: spec.seed,
+      contextExecution,
+      contextStateMachine: { Id: spec.stateMachineArn, Name: spec.stateMachineName },
+      started: false,
+      closed: false,
+    };
+    this.executions.set(spec.arn, execution);
+    return execution;
+  }
+
+  private addRun(
+    execution: ActiveExecution,
+    parentId: number | null,
+    childIndex: number | null,
+    snapshot: RunSnapshot,
+    id?: number,
+  ): ActiveRun {
+    const run: ActiveRun = {
+      id: id ?? ++this.runSeq,
+      execution,
+      parentId,
+      childIndex,
+      snapshot,
+      lastEventId: 0,
+      children: new Set(),
+      cancelTimers: [],
+    };
+    this.runs.set(run.id, run);
+    return run;
+  }
+
+  private forgetRun(run: ActiveRun): void {
+    for (const cancel of run.cancelTimers) cancel();
+    const waiting = run.snapshot.waiting;
+    if (waiting?.kind === 'task') {
+      this.tokens.delete(waiting.token);
+      this.heartbeatDue.delete(waiting.token);
+    }
+    this.runs.delete(run.id);
+  }
+
+  /** Removes a run and its descendants (an aborted branch or iteration). */
+  private dropRun(runId: number, batch: Batch): void {
+    const run = this.runs.get(runId);
+    if (!run) return;
+    for (const child of [...run.children]) this.dropRun(child, batch);
+    this.forgetRun(run);
+    batch.dirty.delete(runId);
+    batch.writes.push(() => {
+      this.store.db.prepare('DELETE FROM runs WHERE id = ?').run(runId);
+      this.store.deleteTimersOfRun.run(runId);
+    });
+  }
+
+  /** Gives events their ids and links, and adds them to the batch's history chunk. */
+  private record(run: ActiveRun, drafts: HistoryEventDraft[], batch: Batch): void {
+    if (drafts.length === 0) return;
+    const execution = run.execution;
+    const now = this.clock.now();
+    let chunk = batch.history.get(execution.arn);
+    if (!chunk) {
+      chunk = { first: execution.nextEventId, events: [] };
+      batch.history.set(execution.arn, chunk);
+    }
+    for (const draft of drafts) {
+      const id = execution.nextEventId++;
+      chunk.events.push({ ...draft, id, previousEventId: run.lastEventId, timestamp: now });
+      run.lastEventId = id;
+    }
+  }
+
+  private env(execution: ActiveExecution, run: ActiveRun): StepEnv {
+    return {
+      now: this.clock.now(),
+      random: createRandom(seedFor(execution.seed, run.id, run.snapshot.seq)),
+      newToken: () => randomBytes(24).toString('base64url'),
+      execution: execution.contextExecution,
+      stateMachine: execution.contextStateMachine,
+    };
+  }
+
+  private compiled(hash: string): CompiledMachine {
+    let machine = this.machines.get(hash);
+    if (!machine) {
+      const body = this.store.getDefinition.get(hash)?.body;
+      if (body === undefined) throw new Error(`Definition ${hash} is missing from the store`);
+      machine = compileMachine(JSON.parse(body) as StateMachineDefinition);
+      this.machines.set(hash, machine);
+    }
+    return machine;
+  }
+
+  /** Compiles (and caches) a definition body; used when state machines are created. */
+  compileDefinition(body: string, hash: string): CompiledMachine {
+    let machine = this.machines.get(hash);
+    if (!machine) {
+      machine = compileMachine(JSON.parse(body) as StateMachineDefinition);
+      this.machines.set(hash, machine);
+    }
+    return machine;
+  }
+
+  private requireExecution(arn: string): ExecutionRow {
+    const row = this.store.getExecution.get(arn);
+    if (!row)
+      throw new EngineError(
+        EngineErrorCode.ExecutionDoesNotExist,
+        `Execution Does Not Exist: '${arn}'`,
+      );
+    return row;
+  }
+}
+
+function timerId(runId: number, kind: TimerKind, key: string): string {
+  return `${runId}:${kind}:${key}`;
+}
+
+/** AWS: names are 1-80 characters, without whitespace, wildcards, brackets or control characters. */
+export function validateName(name: string): void {
+  if (
+    name.length < 1 ||
+    name.length > 80 ||
+    /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/.test(name)
+  ) {
+    throw new EngineError(EngineErrorCode.InvalidName, `Invalid Name: '${name}'`);
+  }
+}

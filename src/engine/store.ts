@@ -1,0 +1,217 @@
+/**
+ * The engine's durable state in SQLite: state machines, executions, runs (the root run of each
+ * execution and its Parallel/Map children), history, and timers. The executor writes all of it
+ * inside one transaction per batch of transitions (group commit); nothing here decides anything.
+ */
+import { createHash } from 'node:crypto';
+import type { SqliteDatabase } from '../sqlite/database.js';
+import { migrate } from '../sqlite/database.js';
+
+const migrations = [
+  `CREATE TABLE definitions (hash TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
+   CREATE TABLE state_machines (
+     arn TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, definition_hash TEXT NOT NULL,
+     role_arn TEXT NOT NULL, type TEXT NOT NULL, status TEXT NOT NULL,
+     revision_id TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+     description TEXT NOT NULL DEFAULT '');
+   CREATE TABLE executions (
+     arn TEXT PRIMARY KEY, state_machine_arn TEXT NOT NULL, name TEXT NOT NULL,
+     definition_hash TEXT NOT NULL, status TEXT NOT NULL, input TEXT NOT NULL,
+     output TEXT, error TEXT, cause TEXT, start_date INTEGER NOT NULL, stop_date INTEGER,
+     redrive_count INTEGER NOT NULL DEFAULT 0, redrive_date INTEGER, seed TEXT NOT NULL,
+     timeout_at INTEGER);
+   CREATE INDEX executions_by_machine ON executions (state_machine_arn, start_date DESC);
+   CREATE INDEX executions_by_status ON executions (status, start_date DESC);
+   CREATE INDEX executions_by_start ON executions (start_date DESC);
+   CREATE TABLE runs (
+     id INTEGER PRIMARY KEY, execution_arn TEXT NOT NULL, parent_id INTEGER,
+     child_index INTEGER, status TEXT NOT NULL, snapshot TEXT NOT NULL);
+   CREATE INDEX runs_by_execution ON runs (execution_arn);
+   CREATE TABLE history (
+     execution_arn TEXT NOT NULL, first_id INTEGER NOT NULL, last_id INTEGER NOT NULL,
+     events TEXT NOT NULL, PRIMARY KEY (execution_arn, first_id)) WITHOUT ROWID;
+   CREATE TABLE timers (
+     id TEXT PRIMARY KEY, execution_arn TEXT NOT NULL, run_id INTEGER, kind TEXT NOT NULL,
+     due_at INTEGER NOT NULL, token TEXT) WITHOUT ROWID;
+   CREATE INDEX timers_by_run ON timers (run_id);`,
+];
+
+export type ExecutionStatus =
+  'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
+export type RunStatus = 'RUNNING' | 'ENDED';
+export type TimerKind = 'wait' | 'retry' | 'task-timeout' | 'heartbeat' | 'execution-timeout';
+
+export interface StateMachineRow {
+  arn: string;
+  name: string;
+  definition_hash: string;
+  role_arn: string;
+  type: string;
+  status: string;
+  revision_id: string;
+  created_at: number;
+  updated_at: number;
+  description: string;
+}
+
+export interface ExecutionRow {
+  arn: string;
+  state_machine_arn: string;
+  name: string;
+  definition_hash: string;
+  status: ExecutionStatus;
+  input: string;
+  output: string | null;
+  error: string | null;
+  cause: string | null;
+  start_date: number;
+  stop_date: number | null;
+  redrive_count: number;
+  redrive_date: number | null;
+  seed: string;
+  timeout_at: number | null;
+}
+
+export interface RunRow {
+  id: number;
+  execution_arn: string;
+  parent_id: number | null;
+  child_index: number | null;
+  status: RunStatus;
+  snapshot: string;
+}
+
+export interface TimerRow {
+  id: string;
+  execution_arn: string;
+  run_id: number | null;
+  kind: TimerKind;
+  due_at: number;
+  token: string | null;
+}
+
+export interface HistoryChunkRow {
+  first_id: number;
+  last_id: number;
+  events: string;
+}
+
+export function definitionHash(body: string): string {
+  return createHash('sha256').update(body).digest('hex');
+}
+
+/** Prepared statements over the engine's tables. */
+export class EngineStore {
+  readonly insertDefinition;
+  readonly getDefinition;
+  readonly insertStateMachine;
+  readonly updateStateMachine;
+  readonly deleteStateMachine;
+  readonly getStateMachine;
+  readonly getStateMachineByName;
+  readonly listStateMachines;
+  readonly insertExecution;
+  readonly getExecution;
+  readonly closeExecution;
+  readonly reopenExecution;
+  readonly runningExecutions;
+  readonly insertRun;
+  readonly updateRun;
+  readonly deleteRunsOfExecution;
+  readonly endRun;
+  readonly runsOfExecution;
+  readonly maxRunId;
+  readonly insertHistory;
+  readonly historyOf;
+  readonly lastEventId;
+  readonly insertTimer;
+  readonly deleteTimersOfRun;
+  readonly deleteTimer;
+  readonly deleteTimersOfExecution;
+  readonly timersOfExecution;
+  readonly allTimers;
+  readonly updateTimerDue;
+
+  constructor(readonly db: SqliteDatabase) {
+    migrate(db, 'engine', migrations);
+    this.insertDefinition = db.prepare(
+      'INSERT OR IGNORE INTO definitions (hash, body) VALUES (?, ?)',
+    );
+    this.getDefinition = db.prepare<[string], { body: string }>(
+      'SELECT body FROM definitions WHERE hash = ?',
+    );
+    this.insertStateMachine = db.prepare(
+      `INSERT INTO state_machines (arn, name, definition_hash, role_arn, type, status, revision_id, created_at, updated_at, description)
+       VALUES (@arn, @name, @definition_hash, @role_arn, @type, @status, @revision_id, @created_at, @updated_at, @description)`,
+    );
+    this.updateStateMachine = db.prepare(
+      `UPDATE state_machines SET definition_hash = @definition_hash, role_arn = @role_arn, revision_id = @revision_id,
+       updated_at = @updated_at, description = @description WHERE arn = @arn`,
+    );
+    this.deleteStateMachine = db.prepare('DELETE FROM state_machines WHERE arn = ?');
+    this.getStateMachine = db.prepare<[string], StateMachineRow>(
+      'SELECT * FROM state_machines WHERE arn = ?',
+    );
+    this.getStateMachineByName = db.prepare<[string], StateMachineRow>(
+      'SELECT * FROM state_machines WHERE name = ?',
+    );
+    this.listStateMachines = db.prepare<[string, number], StateMachineRow>(
+      'SELECT * FROM state_machines WHERE name > ? ORDER BY name LIMIT ?',
+    );
+    this.insertExecution = db.prepare(
+      `INSERT INTO executions (arn, state_machine_arn, name, definition_hash, status, input, start_date, seed, timeout_at)
+       VALUES (@arn, @state_machine_arn, @name, @definition_hash, 'RUNNING', @input, @start_date, @seed, @timeout_at)`,
+    );
+    this.getExecution = db.prepare<[string], ExecutionRow>(
+      'SELECT * FROM executions WHERE arn = ?',
+    );
+    this.closeExecution = db.prepare(
+      `UPDATE executions SET status = @status, output = @output, error = @error, cause = @cause, stop_date = @stop_date
+       WHERE arn = @arn AND status = 'RUNNING'`,
+    );
+    this.reopenExecution = db.prepare(
+      `UPDATE executions SET status = 'RUNNING', output = NULL, error = NULL, cause = NULL, stop_date = NULL,
+       redrive_count = redrive_count + 1, redrive_date = @redrive_date, timeout_at = @timeout_at WHERE arn = @arn`,
+    );
+    this.runningExecutions = db.prepare<[], ExecutionRow>(
+      "SELECT * FROM executions WHERE status = 'RUNNING'",
+    );
+    this.insertRun = db.prepare(
+      'INSERT INTO runs (id, execution_arn, parent_id, child_index, status, snapshot) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.updateRun = db.prepare('UPDATE runs SET snapshot = ?, status = ? WHERE id = ?');
+    this.endRun = db.prepare("UPDATE runs SET snapshot = ?, status = 'ENDED' WHERE id = ?");
+    this.deleteRunsOfExecution = db.prepare('DELETE FROM runs WHERE execution_arn = ? AND id != ?');
+    this.runsOfExecution = db.prepare<[string], RunRow>(
+      'SELECT * FROM runs WHERE execution_arn = ? ORDER BY id',
+    );
+    this.maxRunId = db.prepare<[], { id: number | null }>('SELECT MAX(id) AS id FROM runs');
+    this.insertHistory = db.prepare(
+      'INSERT INTO history (execution_arn, first_id, last_id, events) VALUES (?, ?, ?, ?)',
+    );
+    this.historyOf = db.prepare<[string], HistoryChunkRow>(
+      'SELECT first_id, last_id, events FROM history WHERE execution_arn = ? ORDER BY first_id',
+    );
+    this.lastEventId = db.prepare<[string], { id: number | null }>(
+      'SELECT MAX(last_id) AS id FROM history WHERE execution_arn = ?',
+    );
+    this.insertTimer = db.prepare(
+      'INSERT OR REPLACE INTO timers (id, execution_arn, run_id, kind, due_at, token) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.deleteTimersOfRun = db.prepare('DELETE FROM timers WHERE run_id = ?');
+    this.deleteTimer = db.prepare('DELETE FROM timers WHERE id = ?');
+    this.deleteTimersOfExecution = db.prepare('DELETE FROM timers WHERE execution_arn = ?');
+    this.timersOfExecution = db.prepare<[string], TimerRow>(
+      'SELECT * FROM timers WHERE execution_arn = ?',
+    );
+    this.allTimers = db.prepare<[], TimerRow>('SELECT * FROM timers');
+    this.updateTimerDue = db.prepare('UPDATE timers SET due_at = ? WHERE id = ?');
+  }
+
+  /** Stores a definition body once, by content hash, and returns the hash. */
+  saveDefinition(body: string): string {
+    const hash = definitionHash(body);
+    this.insertDefinition.run(hash, body);
+    return hash;
+  }
+}

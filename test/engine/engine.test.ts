@@ -1,0 +1,232 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestEngine } from './harness.js';
+import type { TestEngine } from './harness.js';
+
+let t: TestEngine;
+afterEach(async () => {
+  await t.close();
+});
+
+const fn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
+
+describe('durable engine', () => {
+  it('runs Pass, Task and Choice states to success with JSONPath processing', async () => {
+    t = createTestEngine({
+      handlers: { double: (input) => ({ value: (input as { n: number }).n * 2 }) },
+    });
+    const result = await t.run(
+      {
+        StartAt: 'Prepare',
+        States: {
+          Prepare: {
+            Type: 'Pass',
+            Parameters: { 'n.$': '$.start' },
+            ResultPath: '$.prepared',
+            Next: 'Double',
+          },
+          Double: {
+            Type: 'Task',
+            Resource: fn('double'),
+            InputPath: '$.prepared',
+            ResultPath: '$.doubled',
+            Next: 'Check',
+          },
+          Check: {
+            Type: 'Choice',
+            Choices: [{ Variable: '$.doubled.value', NumericGreaterThan: 10, Next: 'Big' }],
+            Default: 'Small',
+          },
+          Big: { Type: 'Succeed', OutputPath: '$.doubled' },
+          Small: { Type: 'Fail', Error: 'TooSmall', Cause: 'value under 10' },
+        },
+      },
+      { start: 21 },
+    );
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.output).toEqual({ value: 42 });
+    expect(result.history.map((e) => e.type)).toEqual([
+      'ExecutionStarted',
+      'PassStateEntered',
+      'PassStateExited',
+      'TaskStateEntered',
+      'LambdaFunctionScheduled',
+      'LambdaFunctionStarted',
+      'LambdaFunctionSucceeded',
+      'TaskStateExited',
+      'ChoiceStateEntered',
+      'ChoiceStateExited',
+      'SucceedStateEntered',
+      'SucceedStateExited',
+      'ExecutionSucceeded',
+    ]);
+  });
+
+  it('retries with backoff until MaxAttempts, then catches into the fallback', async () => {
+    const attempts: number[] = [];
+    t = createTestEngine({
+      handlers: {
+        flaky: () => {
+          attempts.push(t.clock.now());
+          const error = new Error('gateway unavailable');
+          error.name = 'Gateway.Transient';
+          throw error;
+        },
+      },
+    });
+    const result = await t.run({
+      StartAt: 'Charge',
+      States: {
+        Charge: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Parameters: { FunctionName: fn('flaky'), 'Payload.$': '$' },
+          Retry: [
+            {
+              ErrorEquals: ['Gateway.Transient'],
+              IntervalSeconds: 2,
+              MaxAttempts: 3,
+              BackoffRate: 2,
+            },
+          ],
+          Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Alert' }],
+          End: true,
+        },
+        Alert: { Type: 'Pass', End: true },
+      },
+    });
+    expect(result.status).toBe('SUCCEEDED');
+    const gaps = attempts.slice(1).map((at, i) => at - (attempts[i] as number));
+    expect(gaps).toEqual([2000, 4000, 8000]);
+    const output = result.output as { error: { Error: string; Cause: string } };
+    expect(output.error.Error).toBe('Gateway.Transient');
+    expect(JSON.parse(output.error.Cause)).toMatchObject({
+      errorMessage: 'gateway unavailable',
+      errorType: 'Gateway.Transient',
+    });
+  });
+
+  it('runs Parallel branches and Map iterations as child runs and gathers their results in order', async () => {
+    t = createTestEngine({ handlers: { square: (n) => (n as number) * (n as number) } });
+    const result = await t.run(
+      {
+        StartAt: 'Both',
+        States: {
+          Both: {
+            Type: 'Parallel',
+            Branches: [
+              {
+                StartAt: 'Squares',
+                States: {
+                  Squares: {
+                    Type: 'Map',
+                    ItemsPath: '$.numbers',
+                    MaxConcurrency: 2,
+                    ItemProcessor: {
+                      StartAt: 'Square',
+                      States: { Square: { Type: 'Task', Resource: fn('square'), End: true } },
+                    },
+                    End: true,
+                  },
+                },
+              },
+              {
+                StartAt: 'Label',
+                States: { Label: { Type: 'Pass', Result: 'squares', End: true } },
+              },
+            ],
+            End: true,
+          },
+        },
+      },
+      { numbers: [1, 2, 3, 4] },
+    );
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.output).toEqual([[1, 4, 9, 16], 'squares']);
+  });
+
+  it('waits on the virtual clock and times out an execution past TimeoutSeconds', async () => {
+    t = createTestEngine();
+    const before = t.clock.now();
+    const waited = await t.run({
+      StartAt: 'Nap',
+      States: { Nap: { Type: 'Wait', Seconds: 3600, End: true } },
+    });
+    expect(waited.status).toBe('SUCCEEDED');
+    expect(t.clock.now() - before).toBe(3_600_000);
+    const timedOut = await t.run({
+      TimeoutSeconds: 60,
+      StartAt: 'Nap',
+      States: { Nap: { Type: 'Wait', Seconds: 3600, End: true } },
+    });
+    expect(timedOut.status).toBe('TIMED_OUT');
+    expect(timedOut.error).toBe('States.Timeout');
+  });
+
+  it('starts idempotently by name: same input returns the running execution, other input is refused', async () => {
+    t = createTestEngine();
+    const { stateMachineArn } = t.control.createStateMachine({
+      name: 'idem',
+      definition: JSON.stringify({
+        StartAt: 'W',
+        States: { W: { Type: 'Wait', Seconds: 10, End: true } },
+      }),
+    });
+    const first = await t.control.startExecution({
+      stateMachineArn,
+      name: 'TXN-1',
+      input: '{"a":1}',
+    });
+    const again = await t.control.startExecution({
+      stateMachineArn,
+      name: 'TXN-1',
+      input: '{"a":1}',
+    });
+    expect(again.executionArn).toBe(first.executionArn);
+    await expect(
+      t.control.startExecution({ stateMachineArn, name: 'TXN-1', input: '{"a":2}' }),
+    ).rejects.toMatchObject({
+      code: 'ExecutionAlreadyExists',
+    });
+    await t.engine.waitForExecution(first.executionArn);
+    await expect(
+      t.control.startExecution({ stateMachineArn, name: 'TXN-1', input: '{"a":1}' }),
+    ).rejects.toMatchObject({
+      code: 'ExecutionAlreadyExists',
+    });
+  });
+
+  it('parks a callback task until SendTaskSuccess and resumes with its output', async () => {
+    let token = '';
+    t = createTestEngine({
+      handlers: {
+        review: (input) => {
+          token = (input as { token: string }).token;
+          return null;
+        },
+      },
+    });
+    const { stateMachineArn } = t.control.createStateMachine({
+      name: 'callback',
+      definition: JSON.stringify({
+        StartAt: 'Review',
+        States: {
+          Review: {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+            Parameters: { FunctionName: 'review', Payload: { 'token.$': '$$.Task.Token' } },
+            End: true,
+          },
+        },
+      }),
+    });
+    const { executionArn } = await t.control.startExecution({ stateMachineArn });
+    while (!token) await new Promise((resolve) => setImmediate(resolve));
+    await t.engine.sendTaskSuccess(token, '{"approved":true}');
+    const row = await t.engine.waitForExecution(executionArn);
+    expect(row.status).toBe('SUCCEEDED');
+    expect(JSON.parse(row.output as string)).toEqual({ approved: true });
+    await expect(t.engine.sendTaskSuccess(token, '{}')).rejects.toMatchObject({
+      code: 'TaskDoesNotExist',
+    });
+  });
+});
