@@ -133,7 +133,7 @@ export class PaymentApi extends Construct {
       this.api.addModel(modelId, {
         modelName: modelId,
         contentType: 'application/json',
-        schema: toApiGatewaySchema(schema) as apigateway.JsonSchema,
+        schema: toApiGatewaySchema(schema),
       });
 
     const apiIntegration = new apigateway.LambdaIntegration(props.apiFunction);

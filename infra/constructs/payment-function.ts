@@ -4,7 +4,8 @@
  * concurrency, environment encrypted with the data key, no VPC (DynamoDB, SNS, SQS and Step
  * Functions are reached on their public endpoints), TypeScript bundled by the local esbuild.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';

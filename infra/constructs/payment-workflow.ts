@@ -4,7 +4,8 @@
  * definition substitutions for the ARNs, logging ALL with execution data, X-Ray, and a timeout.
  * Its role may invoke exactly the task functions and publish to exactly the alert topic.
  */
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
