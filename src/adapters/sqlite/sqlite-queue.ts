@@ -188,13 +188,9 @@ export class SqliteQueue implements MessageQueue {
     );
   }
 
-  send(body: string, options: SendMessageOptions = {}): Promise<SendMessageResult> {
-    try {
-      this.assertOpen();
-      this.checkSend(body, options);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  async send(body: string, options: SendMessageOptions = {}): Promise<SendMessageResult> {
+    this.assertOpen();
+    this.checkSend(body, options);
     return new Promise((resolve, reject) => {
       this.pending.push({ body, options, resolve, reject });
       if (!this.flushScheduled) {
@@ -204,36 +200,32 @@ export class SqliteQueue implements MessageQueue {
     });
   }
 
-  receive(options: ReceiveMessagesOptions = {}): Promise<QueueMessage[]> {
+  async receive(options: ReceiveMessagesOptions = {}): Promise<QueueMessage[]> {
     const maxMessages = options.maxMessages ?? 1;
     const waitTimeSeconds = options.waitTimeSeconds ?? 0;
     const visibility = options.visibilityTimeout;
-    try {
-      this.assertOpen();
-      checkRange('maxMessages', maxMessages, 1, QueueLimits.maxMessagesPerReceive);
-      checkRange('waitTimeSeconds', waitTimeSeconds, 0, QueueLimits.maxWaitTimeSeconds);
-      if (visibility !== undefined) {
-        checkRange('visibilityTimeout', visibility, 0, QueueLimits.maxVisibilityTimeoutSeconds);
-      }
-      const visibilityTimeoutMs =
-        visibility === undefined ? this.visibilityTimeoutMs : visibility * 1000;
-      const messages = this.receiveNow(maxMessages, visibilityTimeoutMs);
-      if (messages.length > 0 || waitTimeSeconds === 0) return Promise.resolve(messages);
-      return new Promise((resolve, reject) => {
-        const waiter: Waiter = {
-          maxMessages,
-          visibilityTimeoutMs,
-          deadline: this.clock.now() + waitTimeSeconds * 1000,
-          resolve,
-          reject,
-          cancelTimer: () => {},
-        };
-        this.waiters.push(waiter);
-        this.arm(waiter, this.nextVisibleAt());
-      });
-    } catch (error) {
-      return Promise.reject(error);
+    this.assertOpen();
+    checkRange('maxMessages', maxMessages, 1, QueueLimits.maxMessagesPerReceive);
+    checkRange('waitTimeSeconds', waitTimeSeconds, 0, QueueLimits.maxWaitTimeSeconds);
+    if (visibility !== undefined) {
+      checkRange('visibilityTimeout', visibility, 0, QueueLimits.maxVisibilityTimeoutSeconds);
     }
+    const visibilityTimeoutMs =
+      visibility === undefined ? this.visibilityTimeoutMs : visibility * 1000;
+    const messages = this.receiveNow(maxMessages, visibilityTimeoutMs);
+    if (messages.length > 0 || waitTimeSeconds === 0) return messages;
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        maxMessages,
+        visibilityTimeoutMs,
+        deadline: this.clock.now() + waitTimeSeconds * 1000,
+        resolve,
+        reject,
+        cancelTimer: () => {},
+      };
+      this.waiters.push(waiter);
+      this.arm(waiter, this.nextVisibleAt());
+    });
   }
 
   delete(receiptHandle: string): Promise<boolean> {
@@ -333,15 +325,14 @@ export class SqliteQueue implements MessageQueue {
   }
 
   purgeDeadLetters(messageIds?: readonly string[]): Promise<number> {
-    return this.run(
-      () =>
-        this.db.transaction(() => {
-          let count = 0;
-          for (const row of this.selectDeadLetters(messageIds)) {
-            count += this.statements.deleteDeadLetter.run(this.name, row.message_id).changes;
-          }
-          return count;
-        })(),
+    return this.run(() =>
+      this.db.transaction(() => {
+        let count = 0;
+        for (const row of this.selectDeadLetters(messageIds)) {
+          count += this.statements.deleteDeadLetter.run(this.name, row.message_id).changes;
+        }
+        return count;
+      })(),
     );
   }
 
@@ -552,12 +543,13 @@ export class SqliteQueue implements MessageQueue {
     }
   }
 
+  /** Runs a synchronous operation and hands its result or its error over as a promise. */
   private run<T>(operation: () => T): Promise<T> {
     try {
       this.assertOpen();
       return Promise.resolve(operation());
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
   }
 
