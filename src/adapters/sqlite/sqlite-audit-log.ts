@@ -1,0 +1,91 @@
+/**
+ * SqliteAuditLog: the {@link AuditLog} port on the local SQLite file, in its own table, apart
+ * from the transactions. Entries are append-only and never expire; an entry whose id is already
+ * there is ignored, so a re-run step does not duplicate its audit trail.
+ */
+import { migrate, type SqliteDatabase } from '../../sqlite/database.js';
+import type { JsonObject } from '../../asl/json.js';
+import { isTransactionStatus } from '../../payments/lifecycle.js';
+import type { AuditEntry, AuditLog } from '../../payments/ports/audit-log.js';
+import { guard } from './sqlite-guard.js';
+
+const MIGRATIONS = [
+  `CREATE TABLE audit_log (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     id TEXT NOT NULL UNIQUE,
+     transaction_id TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     actor TEXT NOT NULL,
+     action TEXT NOT NULL,
+     from_status TEXT,
+     to_status TEXT,
+     details TEXT
+   );
+   CREATE INDEX audit_log_transaction ON audit_log (transaction_id, seq);`,
+];
+
+interface Row {
+  id: string;
+  transaction_id: string;
+  at: number;
+  actor: string;
+  action: string;
+  from_status: string | null;
+  to_status: string | null;
+  details: string | null;
+}
+
+export class SqliteAuditLog implements AuditLog {
+  readonly #db: SqliteDatabase;
+
+  constructor(db: SqliteDatabase) {
+    this.#db = db;
+    migrate(db, 'audit', MIGRATIONS);
+  }
+
+  append(entry: AuditEntry): Promise<void> {
+    return guard(() => {
+      this.#db
+        .prepare(
+          `INSERT INTO audit_log (id, transaction_id, at, actor, action, from_status, to_status, details)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+        )
+        .run(
+          entry.id,
+          entry.transaction_id,
+          entry.at,
+          entry.actor,
+          entry.action,
+          entry.from_status ?? null,
+          entry.to_status ?? null,
+          entry.details === undefined ? null : JSON.stringify(entry.details),
+        );
+    });
+  }
+
+  list(transactionId: string): Promise<readonly AuditEntry[]> {
+    return guard(() => {
+      const rows = this.#db
+        .prepare('SELECT * FROM audit_log WHERE transaction_id = ? ORDER BY seq')
+        .all(transactionId) as Row[];
+      return rows.map(fromRow);
+    });
+  }
+}
+
+function fromRow(row: Row): AuditEntry {
+  return {
+    id: row.id,
+    transaction_id: row.transaction_id,
+    at: row.at,
+    actor: row.actor,
+    action: row.action,
+    ...(row.from_status !== null && isTransactionStatus(row.from_status)
+      ? { from_status: row.from_status }
+      : {}),
+    ...(row.to_status !== null && isTransactionStatus(row.to_status)
+      ? { to_status: row.to_status }
+      : {}),
+    ...(row.details === null ? {} : { details: JSON.parse(row.details) as JsonObject }),
+  };
+}
