@@ -53,7 +53,14 @@ export interface EngineOptions {
   maxBatch?: number;
   /** Where the engine reports a failure it cannot attribute to an execution. @default console.error */
   onError?: (error: unknown) => void;
+  /**
+   * Called at named points of the commit cycle ('before-commit', 'after-commit',
+   * 'before-dispatch'); crash tests kill the process there. @default none
+   */
+  crashPoint?: (name: CrashPoint) => void;
 }
+
+export type CrashPoint = 'before-commit' | 'after-commit' | 'before-dispatch';
 
 /** One ongoing pass through a scope of states (see src/asl/step.ts). */
 interface ActiveRun {
@@ -128,6 +135,7 @@ export class Engine {
   private readonly maxConcurrent: number;
   private readonly maxBatch: number;
   private readonly onError: (error: unknown) => void;
+  private readonly crashPoint: (name: CrashPoint) => void;
 
   private readonly executions = new Map<string, ActiveExecution>();
   private readonly runs = new Map<number, ActiveRun>();
@@ -155,6 +163,7 @@ export class Engine {
     this.maxConcurrent = options.maxConcurrentExecutions ?? 1000;
     this.maxBatch = options.maxBatch ?? 512;
     this.onError = options.onError ?? ((error) => console.error(error));
+    this.crashPoint = options.crashPoint ?? (() => undefined);
   }
 
   /** ARNs in AWS's shape for this engine's region and account. */
@@ -350,7 +359,12 @@ export class Engine {
 
   /** Resets the HeartbeatSeconds clock of a waiting task. */
   sendTaskHeartbeat(taskToken: string): Promise<void> {
-    const run = this.runForToken(taskToken);
+    let run: ActiveRun;
+    try {
+      run = this.runForToken(taskToken);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     const waiting = run.snapshot.waiting;
     if (waiting?.kind === 'task' && waiting.heartbeatSeconds !== undefined) {
       const due = this.clock.now() + waiting.heartbeatSeconds * 1000;
@@ -362,8 +376,8 @@ export class Engine {
   }
 
   private callback(taskToken: string, outcome: (token: string) => Outcome): Promise<void> {
-    const run = this.runForToken(taskToken);
     return new Promise((resolve, reject) => {
+      const run = this.runForToken(taskToken);
       this.enqueue({
         kind: 'outcome',
         runId: run.id,
@@ -448,6 +462,7 @@ export class Engine {
       }
     }
     const store = this.store;
+    this.crashPoint('before-commit');
     store.db.transaction(() => {
       for (const write of batch.writes) write();
       for (const run of batch.dirty.values())
@@ -461,6 +476,7 @@ export class Engine {
         );
       }
     })();
+    this.crashPoint('after-commit');
     for (const action of batch.after) action();
     for (const done of batch.done) done();
   }
@@ -648,6 +664,7 @@ export class Engine {
       taskToken: command.token,
       idempotencyKey: command.token,
     };
+    this.crashPoint('before-dispatch');
     this.inflight++;
     const token = command.token;
     const onFailure = (error: unknown) => {

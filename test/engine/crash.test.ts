@@ -1,0 +1,66 @@
+/**
+ * Crash tests: a real child process running workflows is killed with SIGKILL at many distinct
+ * points (before and after commits, before a task is dispatched, in the middle of a task); after
+ * a restart on the same SQLite file every execution finishes with the output and history it
+ * would have had without the crash.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const worker = join(import.meta.dirname, 'crash-worker.ts');
+
+function runWorker(db: string, crash?: [string, number]) {
+  return spawnSync(process.execPath, ['--import', 'tsx', worker, db, ...(crash ? [crash[0], String(crash[1])] : [])], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+}
+
+function withDb<T>(body: (db: string) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), 'paystep-crash-'));
+  try {
+    return body(join(dir, 'crash.db'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const reference = withDb((db) => {
+  const result = runWorker(db);
+  if (result.status !== 0) throw new Error(`reference run failed: ${result.stderr}`);
+  return JSON.parse(result.stdout) as Record<string, { status: string }>;
+});
+
+const crashes: [string, number][] = [
+  ['before-commit', 1],
+  ['after-commit', 1],
+  ['before-commit', 3],
+  ['after-commit', 4],
+  ['before-dispatch', 2],
+  ['mid-task', 1],
+  ['before-commit', 7],
+  ['after-commit', 9],
+  ['mid-task', 6],
+  ['before-dispatch', 11],
+  ['after-commit', 14],
+];
+
+describe('crash recovery', () => {
+  it('has a reference run where every execution closes', () => {
+    expect(Object.values(reference).map((r) => r.status).sort()).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+  });
+
+  it.each(crashes)('finishes every execution identically after SIGKILL at %s #%i', (point, occurrence) => {
+    withDb((db) => {
+      const crashed = runWorker(db, [point, occurrence]);
+      expect(crashed.signal).toBe('SIGKILL');
+      const resumed = runWorker(db);
+      expect(resumed.stderr).toBe('');
+      expect(resumed.status).toBe(0);
+      expect(JSON.parse(resumed.stdout)).toEqual(reference);
+    });
+  });
+});
