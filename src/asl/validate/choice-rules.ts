@@ -82,16 +82,24 @@ function checkJsonataRule(
   expressions: ExpressionChecker,
   report: DiagnosticCollector,
 ): void {
+  const isJsonPathField = (key: string): boolean =>
+    key === 'Variable' || key in OPERATORS || BOOLEAN_OPERATORS.includes(key);
+  const jsonPathFields = Object.keys(rule).filter(isJsonPathField);
+  const first = jsonPathFields[0];
+  if (first !== undefined) {
+    const others = jsonPathFields.slice(1).map((k) => `'${k}'`);
+    report.error(
+      DiagnosticCode.SchemaValidationFailed,
+      pointer(at, first),
+      `is not a field of a JSONata choice rule${others.length > 0 ? ` (nor are ${others.join(', ')})` : ''}; a JSONata rule tests a 'Condition' such as '{% $states.input.amount > 100 %}'`,
+    );
+  }
   for (const key of Object.keys(rule)) {
-    if (JSONATA_RULE_FIELDS.includes(key)) continue;
-    const hint =
-      key === 'Variable' || key in OPERATORS || BOOLEAN_OPERATORS.includes(key)
-        ? "; a JSONata rule tests a 'Condition' such as '{% $states.input.amount > 100 %}'"
-        : didYouMean(key, JSONATA_RULE_FIELDS);
+    if (JSONATA_RULE_FIELDS.includes(key) || isJsonPathField(key)) continue;
     report.error(
       DiagnosticCode.SchemaValidationFailed,
       pointer(at, key),
-      `is not a field of a JSONata choice rule${hint}`,
+      `is not a field of a JSONata choice rule${didYouMean(key, JSONATA_RULE_FIELDS)}`,
     );
   }
   requireNext(rule, at, report);
@@ -132,8 +140,8 @@ function checkJsonPathRule(
     ...OPERATOR_NAMES,
     ...(topLevel ? ['Next', 'Assign'] : []),
   ];
-  for (const key of Object.keys(rule)) {
-    if (allowed.includes(key)) continue;
+  const unknown = Object.keys(rule).filter((key) => !allowed.includes(key));
+  for (const key of unknown) {
     const text =
       key === 'Next' || key === 'Assign'
         ? `is allowed only on a top-level choice rule, not inside And, Or or Not`
@@ -173,7 +181,8 @@ function checkJsonPathRule(
   } else {
     expressions.path(rule.Variable, PathKind.Single, pointer(at, 'Variable'));
   }
-  if (operators.length !== 1) {
+  // A misspelt operator is reported as an unknown field; "no operator" would say it twice.
+  if (operators.length > 1 || (operators.length === 0 && unknown.length === 0)) {
     report.error(
       DiagnosticCode.SchemaValidationFailed,
       at,

@@ -108,7 +108,7 @@ export function describeLocation(root: Json, location: string): string {
       i += 2;
       continue;
     }
-    if (inState && (seg === 'ItemProcessor' || seg === 'Iterator')) {
+    if (inState && (seg === 'ItemProcessor' || seg === 'Iterator') && next !== undefined) {
       step(seg);
       chain.push(seg === 'ItemProcessor' ? 'item processor' : 'iterator');
       inState = false;
@@ -153,6 +153,13 @@ export class DiagnosticCollector {
     }
     const where = describeLocation(this.root, location);
     this.#diagnostics.push({ code, message: `${where}: ${text}`, location });
+  }
+
+  /** True when a problem was reported at `location` or anywhere inside it. */
+  hasErrorsUnder(location: string): boolean {
+    return this.#diagnostics.some(
+      (d) => d.location === location || d.location.startsWith(`${location}/`),
+    );
   }
 
   get count(): number {

@@ -66,8 +66,10 @@ function checkScope(
 ): void {
   const local = new Map(states.map((s) => [s.name, s]));
   const edges = new Map<string, string[]>();
+  let brokenTransition = false;
   const checkTarget = (t: Transition): boolean => {
     if (local.has(t.target)) return true;
+    brokenTransition = true;
     report.error(
       DiagnosticCode.MissingTransitionTarget,
       t.at,
@@ -77,7 +79,8 @@ function checkScope(
   };
 
   const startAt = scope.node.StartAt;
-  if (typeof startAt === 'string') {
+  // An empty States is reported with the scope's shape; StartAt cannot name anything in it.
+  if (typeof startAt === 'string' && states.length > 0) {
     checkTarget({ target: startAt, at: pointer(scope.pointer, 'StartAt') });
   }
   for (const site of states) {
@@ -88,7 +91,8 @@ function checkScope(
     );
   }
 
-  if (typeof startAt === 'string' && local.has(startAt)) {
+  // With a transition broken, the state it meant to reach looks unreachable: one report is enough.
+  if (typeof startAt === 'string' && local.has(startAt) && !brokenTransition) {
     const reached = new Set<string>([startAt]);
     const queue = [startAt];
     for (let name = queue.pop(); name !== undefined; name = queue.pop()) {
@@ -111,7 +115,9 @@ function checkScope(
     }
   }
 
-  if (states.length > 0 && !states.some(isTerminal)) {
+  // A state whose Next or End is wrong has been reported; it may be the one meant to end.
+  const suspect = brokenTransition || states.some((s) => report.hasErrorsUnder(s.pointer));
+  if (states.length > 0 && !suspect && !states.some(isTerminal)) {
     report.error(
       DiagnosticCode.MissingEndState,
       pointer(scope.pointer, 'States'),
@@ -177,7 +183,7 @@ function missingTargetText(
         : 'Parallel branch';
     return `${quote(target, 80)} is ${where}, outside this ${here}; a transition cannot leave a ${here}`;
   }
-  return `no state named ${quote(target, 80)} in this ${scope.kind === ScopeKind.Machine ? 'state machine' : scope.kind === ScopeKind.Branch && scope.owner?.type !== StateType.Map ? 'branch' : 'item processor'}${didYouMean(target, localNames)}`;
+  return `no state named ${quote(target, 80)}${didYouMean(target, localNames)}`;
 }
 
 /** True when `inner` is nested (at any depth) within a state of `outer`. */
