@@ -391,7 +391,7 @@ function parseDotted(source: string, from: number, inFilter: boolean): [Segment,
   let i = from;
   while (i < source.length) {
     const c = source[i]!;
-    if (c === '.' || c === '[' || (inFilter && FILTER_NAME_END.has(c))) break;
+    if (c === '.' || c === '[' || c === ']' || (inFilter && FILTER_NAME_END.has(c))) break;
     i++;
   }
   if (i === from)
