@@ -50,3 +50,26 @@ export function substitute(text: string, values: Readonly<Record<string, string>
   if (missing.length > 0) throw new Error(`no value for ${missing.join(', ')}`);
   return text.replace(PLACEHOLDER, (_, name: string) => values[name] as string);
 }
+
+/**
+ * Returns the definition with an execution timeout: the file's own top-level `TimeoutSeconds` when
+ * it has one (the workflow author's word wins), otherwise `seconds` added to it.
+ *
+ * AWS: `TimeoutSeconds` in the definition is the only execution timeout a Standard state machine
+ * has; CDK's `timeout` prop is applied to chainable definitions only, not to `fromString` ones.
+ */
+export function withExecutionTimeout(
+  definition: WorkflowDefinition,
+  seconds: number,
+): WorkflowDefinition {
+  const parsed = JSON.parse(definition.text) as Record<string, unknown>;
+  if (typeof parsed['TimeoutSeconds'] === 'number') return definition;
+  const { Comment, StartAt, ...rest } = parsed;
+  const ordered = {
+    ...(Comment === undefined ? {} : { Comment }),
+    StartAt,
+    TimeoutSeconds: seconds,
+    ...rest,
+  };
+  return { text: `${JSON.stringify(ordered, null, 2)}\n`, substitutions: definition.substitutions };
+}

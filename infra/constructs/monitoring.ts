@@ -75,7 +75,8 @@ export class Monitoring extends Construct {
         new logs.MetricFilter(this, `DurationFilter${i}`, {
           logGroup,
           filterName: props.name('metricfilter', `payment-duration-${i}`),
-          filterPattern: logs.FilterPattern.exists(`$.${DURATION_LOG_FIELD}`),
+          // A numeric comparison: `= "*"` would match string values only.
+          filterPattern: logs.FilterPattern.numberValue(`$.${DURATION_LOG_FIELD}`, '>=', 0),
           metricNamespace: Namespace.Paystep,
           metricName: PaystepMetric.PaymentProcessingDuration,
           metricValue: `$.${DURATION_LOG_FIELD}`,

@@ -5,7 +5,7 @@
  * Its role may invoke exactly the task functions and publish to exactly the alert topic.
  */
 import type { RemovalPolicy } from 'aws-cdk-lib';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -14,6 +14,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { Namer } from '../naming.js';
+import { withExecutionTimeout } from '../workflow-definition.js';
 import type { WorkflowDefinition } from '../workflow-definition.js';
 
 export interface PaymentWorkflowProps {
@@ -62,13 +63,14 @@ export class PaymentWorkflow extends Construct {
       stateMachineType: sfn.StateMachineType.STANDARD,
       // fromString, not fromFile: the definition is embedded in the template (fromFile would upload
       // it as an S3 asset), so the template alone says what runs.
-      definitionBody: sfn.DefinitionBody.fromString(props.definition.text),
+      definitionBody: sfn.DefinitionBody.fromString(
+        withExecutionTimeout(props.definition, props.timeoutSeconds).text,
+      ),
       definitionSubstitutions: Object.fromEntries(
         props.definition.substitutions.map((name) => [name, substitutions[name] as string]),
       ),
       role: this.role,
       tracingEnabled: true,
-      timeout: Duration.seconds(props.timeoutSeconds),
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
       removalPolicy: props.removalPolicy,
     });
