@@ -274,7 +274,7 @@ describe('compileReferencePath', () => {
     ['an index past the end', { a: [1] }, '$.a[3]'],
     ['an index into an object', { a: { b: 1 } }, '$.a[0]'],
   ] as const)('fails with States.ResultPathMatchFailure on %s', (_name, target, path) => {
-    const write = (): Json => compileReferencePath(path).write(target, 1);
+    const write = (): Json => compileReferencePath(path).write(target as Json, 1);
     expect(write).toThrow(StatesError);
     expect(write).toThrow(expect.objectContaining({ code: 'States.ResultPathMatchFailure' }));
   });
