@@ -137,6 +137,23 @@ export class SqliteTransactionStore implements TransactionStore {
     );
   }
 
+  annotate(
+    transactionId: string,
+    status: TransactionStatus,
+    at: number,
+    facts: TransactionFacts,
+  ): Promise<boolean> {
+    return guard(
+      () =>
+        this.#db
+          .prepare(
+            `UPDATE transactions SET facts = json_patch(facts, ?), updated_at = ?
+              WHERE transaction_id = ? AND status = ?`,
+          )
+          .run(JSON.stringify(facts), at, transactionId, status).changes === 1,
+    );
+  }
+
   customerActivity(
     customerId: string,
     since: number,

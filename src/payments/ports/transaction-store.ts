@@ -55,6 +55,18 @@ export interface TransactionStore {
   ): Promise<TransitionResult>;
 
   /**
+   * Writes `facts` without moving the status, only if the transaction is in `status` (e.g. a new
+   * task token for a review that is re-requested). True if it wrote.
+   * @throws StoreUnavailableError if storage fails.
+   */
+  annotate(
+    transactionId: string,
+    status: TransactionStatus,
+    at: number,
+    facts: TransactionFacts,
+  ): Promise<boolean>;
+
+  /**
    * The customer's payments created at or after `since` (epoch ms), other than `excludeId`:
    * how many in any currency, and their total in `currency`. Rejected payments are never
    * stored, so they do not count; declined ones do.
