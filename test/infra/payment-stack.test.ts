@@ -107,7 +107,7 @@ describe('Lambda functions', () => {
   it('traces with X-Ray, has a DLQ and a KMS key for its environment, and no VPC', () => {
     for (const fn of resources('AWS::Lambda::Function')) {
       expect(fn.Properties['TracingConfig']).toEqual({ Mode: 'Active' });
-      expect(fn.Properties['DeadLetterConfig']).toMatchObject({ TargetArn: expect.anything() });
+      expect(fn.Properties['DeadLetterConfig']).toHaveProperty('TargetArn');
       expect(fn.Properties['KmsKeyArn']).toMatchObject({
         'Fn::GetAtt': [expect.stringMatching(/^KeysDataKey/), 'Arn'],
       });
@@ -459,7 +459,7 @@ describe('cdk-nag AwsSolutions', () => {
         '*',
         Match.stringLikeRegexp('AwsSolutions-.*'),
       ),
-    ].map((f) => `${f.id}: ${String(f.entry.data).slice(0, 120)}`);
+    ].map((f) => `${f.id}: ${JSON.stringify(f.entry.data).slice(0, 160)}`);
     expect(findings).toEqual([]);
   });
 });
