@@ -49,7 +49,8 @@ export const taskFunctions: readonly FunctionSpec[] = [
     purpose: 'fraud-screening',
     entry: 'screen-fraud',
     description: 'Scores a payment against the fraud rules',
-    access: [A.TransactionsRead, A.TransactionsWrite, A.AuditWrite],
+    // Query: the customer's recent payments (velocity rules) through the by-customer index.
+    access: [A.TransactionsRead, A.TransactionsQuery, A.TransactionsWrite, A.AuditWrite],
   },
   {
     key: 'ChargePayment',

@@ -58,7 +58,7 @@ export class PaymentTables extends Construct {
       this.transactions.addGlobalSecondaryIndex({
         indexName,
         partitionKey: { name: partition, type: dynamodb.AttributeType.STRING },
-        sortKey: { name: TableSchema.createdAt, type: dynamodb.AttributeType.STRING },
+        sortKey: { name: TableSchema.createdAt, type: dynamodb.AttributeType.NUMBER },
         projectionType: dynamodb.ProjectionType.ALL,
       });
     }
