@@ -10,7 +10,7 @@ import { DiagnosticCode, pointer, quote } from './diagnostics.js';
 import type { ExpressionChecker } from './expressions.js';
 import { PathKind } from './expressions.js';
 import { kindOf } from './input.js';
-import { isJsonataExpression, isTimestamp } from './state-rules.js';
+import { isJsonataExpression, isTimestamp } from './values.js';
 import { didYouMean } from './suggest.js';
 import type { StateSite } from './walk.js';
 import { StateType } from './walk.js';

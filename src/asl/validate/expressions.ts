@@ -11,7 +11,7 @@ import { compileJsonataTemplate, createJsonataCache } from '../jsonata.js';
 import { compilePath, compileReferencePath } from '../paths.js';
 import type { DiagnosticCollector } from './diagnostics.js';
 import { DiagnosticCode, pointer, quote } from './diagnostics.js';
-import { isJsonataExpression } from './state-rules.js';
+import { isJsonataExpression } from './values.js';
 import type { StateSite } from './walk.js';
 import { StateType } from './walk.js';
 
@@ -58,6 +58,7 @@ const JSONATA_FIELDS = [
   'ToleratedFailurePercentage',
   'Error',
   'Cause',
+  'Credentials',
 ];
 
 /** AWS: variable names are at most 80 characters; `states` is reserved. */

@@ -9,6 +9,7 @@ import type { QueryLanguage } from '../types.js';
 import type { DiagnosticCollector } from './diagnostics.js';
 import { DiagnosticCode, pointer, quote } from './diagnostics.js';
 import { kindOf } from './input.js';
+import { isJsonataExpression } from './values.js';
 import { didYouMean } from './suggest.js';
 import type { StateSite } from './walk.js';
 import { StateType } from './walk.js';
@@ -269,7 +270,7 @@ function shapeProblem(shape: Shape, value: Json): string | undefined {
       return Array.isArray(value) ? undefined : `must be an array, not ${kindOf(value)}`;
     case 'template':
       // AWS: Arguments is an object, or a JSONata expression that yields one.
-      return isJsonObject(value) || typeof value === 'string'
+      return isJsonObject(value) || isJsonataExpression(value)
         ? undefined
         : `must be an object or a JSONata expression, not ${kindOf(value)}`;
   }

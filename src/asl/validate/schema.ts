@@ -43,8 +43,10 @@ const IGNORED_FORMATS = [
 ];
 
 /**
- * Compiling the schemas takes a tenth of a second, validating with them microseconds: the
- * compiled function is pure and immutable, so it is built on first use and kept.
+ * Compiling the package's schemas takes over a second (their oneOf alternatives per state type
+ * and query language are many; skipping Ajv's code optimisation halves it), validating with them
+ * a millisecond or two: the compiled function is pure and immutable, so it is built on first use
+ * and kept for the life of the process.
  */
 let compiled: ValidateFunction | undefined;
 
@@ -54,7 +56,12 @@ function schemaValidator(): ValidateFunction {
   const schemas = SCHEMA_FILES.map((name) =>
     relaxJsonataPatterns(require(`asl-validator/dist/src/schemas/${name}.json`) as Json),
   );
-  const ajv = new Ajv({ schemas: schemas as JsonObject[], allowUnionTypes: true, strict: false });
+  const ajv = new Ajv({
+    schemas: schemas as JsonObject[],
+    allowUnionTypes: true,
+    strict: false,
+    code: { optimize: false },
+  });
   for (const format of IGNORED_FORMATS) ajv.addFormat(format, true);
   const validate = ajv.getSchema(ROOT_SCHEMA);
   if (validate === undefined) throw new Error(`asl-validator schema ${ROOT_SCHEMA} not found`);

@@ -9,6 +9,7 @@ import type { DiagnosticCollector } from './diagnostics.js';
 import { DiagnosticCode, pointer, quote } from './diagnostics.js';
 import { kindOf } from './input.js';
 import { checkKnownFields } from './retry-catch.js';
+import { isJsonataExpression, isTimestamp } from './values.js';
 import type { StateSite } from './walk.js';
 import { StateType } from './walk.js';
 
@@ -41,19 +42,6 @@ export function checkStateRules(
     default:
       break;
   }
-}
-
-/** True for a string that is a JSONata expression: "{% ... %}". */
-export function isJsonataExpression(value: Json | undefined): value is string {
-  return typeof value === 'string' && value.startsWith('{%') && value.endsWith('%}');
-}
-
-/** AWS: RFC 3339 with an uppercase T and Z (or a numeric offset). */
-export function isTimestamp(value: string): boolean {
-  return (
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value) &&
-    !Number.isNaN(Date.parse(value))
-  );
 }
 
 function checkTask(site: StateSite, options: StateRuleOptions, report: DiagnosticCollector): void {
