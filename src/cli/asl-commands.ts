@@ -39,13 +39,17 @@ export function aslValidate(args: ParsedArgs, io: Io): number {
     return 0;
   }
   for (const diagnostic of result.diagnostics) {
-    io.stderr(`${diagnostic.code}: ${diagnostic.message}${diagnostic.location ? ` (at ${diagnostic.location})` : ''}`);
+    io.stderr(
+      `${diagnostic.code}: ${diagnostic.message}${diagnostic.location ? ` (at ${diagnostic.location})` : ''}`,
+    );
   }
   return 2;
 }
 
 /** Loads a tasks module: its default export maps Resource strings or function names to handlers. */
-export async function loadTasks(modulePath: string | undefined): Promise<Record<string, TaskHandler>> {
+export async function loadTasks(
+  modulePath: string | undefined,
+): Promise<Record<string, TaskHandler>> {
   if (!modulePath) return {};
   const module = (await import(pathToFileURL(resolve(modulePath)).href)) as { default?: unknown };
   const handlers = module.default;
@@ -53,7 +57,8 @@ export async function loadTasks(modulePath: string | undefined): Promise<Record<
     throw new UsageError(`${modulePath} must export default an object of task handlers`);
   }
   for (const [key, value] of Object.entries(handlers)) {
-    if (typeof value !== 'function') throw new UsageError(`${modulePath}: handler '${key}' is not a function`);
+    if (typeof value !== 'function')
+      throw new UsageError(`${modulePath}: handler '${key}' is not a function`);
   }
   return handlers as Record<string, TaskHandler>;
 }
@@ -73,16 +78,29 @@ export async function aslRun(args: ParsedArgs, io: Io): Promise<number> {
   const clock = args.options.get('virtual-time') ? new VirtualClock(Date.now()) : new RealClock();
   const resources: TaskResources = {
     handlers,
-    sns: { publish: (request) => { io.stderr(`sns:publish ${request.TopicArn} ${request.Message}`); return Promise.resolve({ MessageId: crypto.randomUUID() }); } },
-    sqs: { sendMessage: (request) => { io.stderr(`sqs:sendMessage ${request.QueueUrl} ${request.MessageBody}`); return Promise.resolve({ MessageId: crypto.randomUUID() }); } },
+    sns: {
+      publish: (request) => {
+        io.stderr(`sns:publish ${request.TopicArn} ${request.Message}`);
+        return Promise.resolve({ MessageId: crypto.randomUUID() });
+      },
+    },
+    sqs: {
+      sendMessage: (request) => {
+        io.stderr(`sqs:sendMessage ${request.QueueUrl} ${request.MessageBody}`);
+        return Promise.resolve({ MessageId: crypto.randomUUID() });
+      },
+    },
   };
   const engine = new Engine({ db, clock, resources, onError: (error) => io.stderr(String(error)) });
   const control = new StepFunctionsControl(engine);
   engine.start();
   try {
-    const diagnostics = validateDefinition(text, { isResourceSupported: engine.isResourceSupported });
+    const diagnostics = validateDefinition(text, {
+      isResourceSupported: engine.isResourceSupported,
+    });
     if (!diagnostics.ok) {
-      for (const d of diagnostics.diagnostics) io.stderr(`${d.code}: ${d.message}${d.location ? ` (at ${d.location})` : ''}`);
+      for (const d of diagnostics.diagnostics)
+        io.stderr(`${d.code}: ${d.message}${d.location ? ` (at ${d.location})` : ''}`);
       return 2;
     }
     const name = `asl-run-${Date.now()}`;

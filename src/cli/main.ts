@@ -48,7 +48,9 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       io.stderr(`paystep: ${error.message}\n\n${usage}`);
       return 2;
     }
-    io.stderr(`paystep: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    io.stderr(
+      `paystep: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
     return 1;
   }
 }

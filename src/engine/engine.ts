@@ -88,6 +88,8 @@ interface ActiveExecution {
   cancelTimeout?: () => void;
   /** Set once the execution closed in memory; its commit may still be pending. */
   closed: boolean;
+  /** Ids of this execution's active runs. */
+  runIds: Set<number>;
 }
 
 type InboxItem =
@@ -526,10 +528,12 @@ export class Engine {
       this.heartbeatDue.delete(previous.token);
     }
     run.snapshot = result.snapshot;
-    for (const cancel of run.cancelTimers) cancel();
-    run.cancelTimers = [];
-    const runId = run.id;
-    batch.writes.push(() => this.store.deleteTimersOfRun.run(runId));
+    if (run.cancelTimers.length > 0) {
+      for (const cancel of run.cancelTimers) cancel();
+      run.cancelTimers = [];
+      const runId = run.id;
+      batch.writes.push(() => this.store.deleteTimersOfRun.run(runId));
+    }
     for (const command of result.commands) await this.command(run, command, batch);
     if (result.result) {
       await this.endRun(run, result.result, batch);
@@ -738,7 +742,7 @@ export class Engine {
     this.forgetRun(run);
     const runId = run.id;
     batch.dirty.delete(run.id);
-    batch.writes.push(() => this.store.db.prepare('DELETE FROM runs WHERE id = ?').run(runId));
+    batch.writes.push(() => this.store.deleteRun.run(runId));
     if (parent) {
       parent.lastEventId = Math.max(parent.lastEventId, run.lastEventId);
       await this.feed(parent, { type: 'childDone', index: run.childIndex ?? 0, result }, batch);
@@ -754,7 +758,11 @@ export class Engine {
     execution.closed = true;
     execution.cancelTimeout?.();
     const root = this.runs.get(execution.rootRunId);
-    for (const run of [...this.runs.values()]) if (run.execution === execution) this.forgetRun(run);
+    for (const runId of [...execution.runIds]) {
+      const run = this.runs.get(runId);
+      if (run) this.forgetRun(run);
+      batch.dirty.delete(runId);
+    }
     this.executions.delete(execution.arn);
     if (execution.started) this.running--;
     const arn = execution.arn;
@@ -777,10 +785,12 @@ export class Engine {
       this.store.deleteTimersOfExecution.run(arn);
     });
     batch.after.push(() => {
-      const row = this.store.getExecution.get(arn);
       const list = this.waiters.get(arn);
-      this.waiters.delete(arn);
-      if (row) for (const resolve of list ?? []) resolve(row);
+      if (list) {
+        this.waiters.delete(arn);
+        const row = this.store.getExecution.get(arn);
+        if (row) for (const resolve of list) resolve(row);
+      }
       this.startWaiting();
     });
   }
@@ -1012,8 +1022,9 @@ export class Engine {
       run.lastEventId = lastEventId;
       if (runRow.parent_id === null) execution.rootRunId = run.id;
     }
-    for (const run of this.runs.values()) {
-      if (run.execution !== execution || run.parentId === null) continue;
+    for (const runId of execution.runIds) {
+      const run = this.runs.get(runId) as ActiveRun;
+      if (run.parentId === null) continue;
       this.runs.get(run.parentId)?.children.add(run.id);
     }
     if (row.timeout_at !== null) this.executionTimeout(execution, row.timeout_at, undefined);
@@ -1026,8 +1037,8 @@ export class Engine {
     }
     execution.started = true;
     this.running++;
-    for (const run of this.runs.values()) {
-      if (run.execution !== execution) continue;
+    for (const runId of execution.runIds) {
+      const run = this.runs.get(runId) as ActiveRun;
       const waiting = run.snapshot.waiting;
       if (waiting?.kind === 'timer')
         this.armTimer(run, waiting.purpose, waiting.dueAt, waiting.timerId);
@@ -1099,6 +1110,7 @@ export class Engine {
       contextStateMachine: { Id: spec.stateMachineArn, Name: spec.stateMachineName },
       started: false,
       closed: false,
+      runIds: new Set(),
     };
     this.executions.set(spec.arn, execution);
     return execution;
@@ -1122,6 +1134,7 @@ export class Engine {
       cancelTimers: [],
     };
     this.runs.set(run.id, run);
+    execution.runIds.add(run.id);
     return run;
   }
 
@@ -1133,6 +1146,7 @@ export class Engine {
       this.heartbeatDue.delete(waiting.token);
     }
     this.runs.delete(run.id);
+    run.execution.runIds.delete(run.id);
   }
 
   /** Removes a run and its descendants (an aborted branch or iteration). */
@@ -1143,7 +1157,7 @@ export class Engine {
     this.forgetRun(run);
     batch.dirty.delete(runId);
     batch.writes.push(() => {
-      this.store.db.prepare('DELETE FROM runs WHERE id = ?').run(runId);
+      this.store.deleteRun.run(runId);
       this.store.deleteTimersOfRun.run(runId);
     });
   }
@@ -1168,7 +1182,7 @@ export class Engine {
   private env(execution: ActiveExecution, run: ActiveRun): StepEnv {
     return {
       now: this.clock.now(),
-      random: createRandom(seedFor(execution.seed, run.id, run.snapshot.seq)),
+      random: lazyRandom(execution.seed, run.id, run.snapshot.seq),
       newToken: () => randomBytes(24).toString('base64url'),
       execution: execution.contextExecution,
       stateMachine: execution.contextStateMachine,
@@ -1205,6 +1219,12 @@ export class Engine {
       );
     return row;
   }
+}
+
+/** Seeds the step's generator only if the step draws a number (most never do). */
+function lazyRandom(seed: string, runId: number, seq: number): () => number {
+  let random: (() => number) | undefined;
+  return () => (random ??= createRandom(seedFor(seed, runId, seq)))();
 }
 
 function timerId(runId: number, kind: TimerKind, key: string): string {

@@ -119,6 +119,7 @@ export class EngineStore {
   readonly updateRun;
   readonly deleteRunsOfExecution;
   readonly endRun;
+  readonly deleteRun;
   readonly runsOfExecution;
   readonly maxRunId;
   readonly insertHistory;
@@ -181,6 +182,7 @@ export class EngineStore {
     );
     this.updateRun = db.prepare('UPDATE runs SET snapshot = ?, status = ? WHERE id = ?');
     this.endRun = db.prepare("UPDATE runs SET snapshot = ?, status = 'ENDED' WHERE id = ?");
+    this.deleteRun = db.prepare('DELETE FROM runs WHERE id = ?');
     this.deleteRunsOfExecution = db.prepare('DELETE FROM runs WHERE execution_arn = ? AND id != ?');
     this.runsOfExecution = db.prepare<[string], RunRow>(
       'SELECT * FROM runs WHERE execution_arn = ? ORDER BY id',

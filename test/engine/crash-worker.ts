@@ -40,9 +40,14 @@ export const definition = {
                   Work: {
                     Type: 'Task',
                     Resource: 'arn:aws:states:::lambda:invoke',
-                    Parameters: { FunctionName: 'work', Payload: { 'item.$': '$', 'retry.$': '$$.State.RetryCount' } },
+                    Parameters: {
+                      FunctionName: 'work',
+                      Payload: { 'item.$': '$', 'retry.$': '$$.State.RetryCount' },
+                    },
                     ResultSelector: { 'value.$': '$.Payload' },
-                    Retry: [{ ErrorEquals: ['Work.Transient'], IntervalSeconds: 1, MaxAttempts: 2 }],
+                    Retry: [
+                      { ErrorEquals: ['Work.Transient'], IntervalSeconds: 1, MaxAttempts: 2 },
+                    ],
                     End: true,
                   },
                 },
@@ -51,7 +56,13 @@ export const definition = {
             },
           },
         },
-        { StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 5, Next: 'Done' }, Done: { Type: 'Pass', Result: 'rested', End: true } } },
+        {
+          StartAt: 'Nap',
+          States: {
+            Nap: { Type: 'Wait', Seconds: 5, Next: 'Done' },
+            Done: { Type: 'Pass', Result: 'rested', End: true },
+          },
+        },
       ],
       ResultPath: '$.results',
       Next: 'Risky',
@@ -95,14 +106,18 @@ const engine = new Engine({
 });
 const control = new StepFunctionsControl(engine);
 engine.start();
-const { stateMachineArn } = control.createStateMachine({ name: 'crashy', definition: JSON.stringify(definition) });
+const { stateMachineArn } = control.createStateMachine({
+  name: 'crashy',
+  definition: JSON.stringify(definition),
+});
 const results: Record<string, unknown> = {};
 await Promise.all(
   [1, 2, 3, 4].map(async (id) => {
     const input = JSON.stringify({ id, items: [id, id + 1, id + 2] });
     let executionArn: string;
     try {
-      executionArn = (await control.startExecution({ stateMachineArn, name: `e${id}`, input })).executionArn;
+      executionArn = (await control.startExecution({ stateMachineArn, name: `e${id}`, input }))
+        .executionArn;
     } catch (error) {
       if (!(error instanceof EngineError) || error.code !== 'ExecutionAlreadyExists') throw error;
       executionArn = engine.arn.execution('crashy', `e${id}`);

@@ -13,10 +13,14 @@ import { describe, expect, it } from 'vitest';
 const worker = join(import.meta.dirname, 'crash-worker.ts');
 
 function runWorker(db: string, crash?: [string, number]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', worker, db, ...(crash ? [crash[0], String(crash[1])] : [])], {
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+  return spawnSync(
+    process.execPath,
+    ['--import', 'tsx', worker, db, ...(crash ? [crash[0], String(crash[1])] : [])],
+    {
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
 }
 
 function withDb<T>(body: (db: string) => T): T {
@@ -54,17 +58,24 @@ const crashes: [string, number][] = [
 
 describe('crash recovery', () => {
   it('has a reference run where every execution closes', () => {
-    expect(Object.values(reference).map((r) => r.status).sort()).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    expect(
+      Object.values(reference)
+        .map((r) => r.status)
+        .sort(),
+    ).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
   });
 
-  it.each(crashes)('finishes every execution identically after SIGKILL at %s #%i', (point, occurrence) => {
-    withDb((db) => {
-      const crashed = runWorker(db, [point, occurrence]);
-      expect(crashed.signal).toBe('SIGKILL');
-      const resumed = runWorker(db);
-      expect(resumed.stderr).toBe('');
-      expect(resumed.status).toBe(0);
-      expect(JSON.parse(resumed.stdout)).toEqual(reference);
-    });
-  });
+  it.each(crashes)(
+    'finishes every execution identically after SIGKILL at %s #%i',
+    (point, occurrence) => {
+      withDb((db) => {
+        const crashed = runWorker(db, [point, occurrence]);
+        expect(crashed.signal).toBe('SIGKILL');
+        const resumed = runWorker(db);
+        expect(resumed.stderr).toBe('');
+        expect(resumed.status).toBe(0);
+        expect(JSON.parse(resumed.stdout)).toEqual(reference);
+      });
+    },
+  );
 });
