@@ -50,7 +50,7 @@ afterEach(async () => {
 
 describe('WebhookAlertSink', () => {
   it('posts Slack-compatible JSON to a real server and retries after a 500', async () => {
-    const requests: { method?: string; type?: string; body: string }[] = [];
+    const requests: { method: string | undefined; type: string | undefined; body: string }[] = [];
     const server = createServer((req, res) => {
       let body = '';
       req.on('data', (chunk: Buffer) => (body += chunk.toString()));
