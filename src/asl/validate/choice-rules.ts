@@ -179,7 +179,8 @@ function checkJsonPathRule(
       `must be a path string, not ${kindOf(rule.Variable)}`,
     );
   } else {
-    expressions.path(rule.Variable, PathKind.Single, pointer(at, 'Variable'));
+    // The spec makes Variable and the ...Path operands Paths, not Reference Paths.
+    expressions.path(rule.Variable, PathKind.Path, pointer(at, 'Variable'));
   }
   // A misspelt operator is reported as an unknown field; "no operator" would say it twice.
   if (operators.length > 1 || (operators.length === 0 && unknown.length === 0)) {
@@ -264,7 +265,7 @@ function checkOperand(
     default:
       ok = typeof value === 'string';
       expected = 'a path string';
-      if (ok) expressions.path(value as string, PathKind.Single, at);
+      if (ok) expressions.path(value as string, PathKind.Path, at);
   }
   if (!ok) {
     report.error(

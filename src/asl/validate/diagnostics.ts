@@ -34,10 +34,6 @@ export const DiagnosticCode = {
   TooDeeplyNested: 'TOO_DEEPLY_NESTED',
   // Ours.
   DefinitionTooLarge: 'DEFINITION_TOO_LARGE',
-  InvalidPath: 'INVALID_PATH',
-  InvalidIntrinsic: 'INVALID_INTRINSIC_FUNCTION',
-  InvalidJsonata: 'INVALID_JSONATA',
-  InvalidVariableName: 'INVALID_VARIABLE_NAME',
   UnsupportedFeature: 'UNSUPPORTED_FEATURE',
   TooManyDiagnostics: 'TOO_MANY_DIAGNOSTICS',
 } as const;
