@@ -9,7 +9,11 @@ import type { Io } from './asl-commands.js';
 const usage = `Usage: paystep <command> [options]
 
 Commands:
-  start                          run paystep: engine, payment workflow and HTTP API (embedded SQLite)
+  start [--port <n>] [--data <dir>]
+                                 run paystep on the embedded default: the durable engine on a SQLite
+                                 file, with the Step Functions API on loopback
+  sfn-server --port <n> --db <file> --tasks <module>
+                                 only a local Step Functions: Task resources resolve to the module
   asl validate <definition.json> validate an Amazon States Language definition (exit 2 if invalid)
   asl run <definition.json> --input '<json>' --tasks <module> [--virtual-time] [--db <file>]
                                  run one execution and print {"status","output","error","cause"}
@@ -31,9 +35,10 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
         if (sub === 'run') return await aslRun(parsed, io);
         throw new UsageError(`unknown asl command '${sub ?? ''}'`);
       }
-      case 'start': {
+      case 'start':
+      case 'sfn-server': {
         const { start } = await import('./start-command.js');
-        return await start(parseArgs(rest), io);
+        return await start(parseArgs(rest), io, command);
       }
       case undefined:
       case 'help':
