@@ -85,8 +85,15 @@ export const taskFunctions: readonly FunctionSpec[] = [
     key: 'RequestManualReview',
     purpose: 'manual-review',
     entry: 'request-manual-review',
-    description: 'Puts a payment on hold for an operator and alerts operations',
-    access: [A.TransactionsRead, A.TransactionsWrite, A.AuditWrite, A.AlertTopicPublish],
+    description: 'Puts a payment on hold for an operator, keeping the task token',
+    access: [A.TransactionsRead, A.TransactionsWrite, A.AuditWrite],
+  },
+  {
+    key: 'ResolveManualReview',
+    purpose: 'review-resolution',
+    entry: 'resolve-manual-review',
+    description: "Applies an operator's review decision",
+    access: [A.TransactionsRead, A.TransactionsWrite, A.AuditWrite],
   },
 ];
 

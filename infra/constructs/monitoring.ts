@@ -12,10 +12,8 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { AlarmDefinition } from '../../src/ops/alarm-definitions.js';
 import { Namespace, PaystepMetric } from '../../src/ops/alarm-definitions.js';
+import { DURATION_LOG_FIELD } from '../../src/adapters/aws/log-fields.js';
 import type { Namer } from '../naming.js';
-
-/** The structured log field the duration metric filter reads. */
-export const DURATION_LOG_FIELD = 'processing_duration_ms';
 
 const OPERATORS: Readonly<
   Record<AlarmDefinition['comparisonOperator'], cloudwatch.ComparisonOperator>

@@ -1,4 +1,17 @@
-/** Lambda entry point (being wired). */
-export function handler(): Promise<never> {
-  return Promise.reject(new Error('not wired yet'));
-}
+/**
+ * Lambda entry point of the RequestManualReview task: the shared handler with AWS ports. Thin on purpose: the
+ * behaviour lives in src/payments/handlers/request-manual-review.ts and is tested there.
+ */
+import { requestManualReview } from '../../../payments/handlers/request-manual-review.js';
+import { readLambdaConfig } from '../lambda-config.js';
+import { awsPorts } from './aws-ports.js';
+import { createObservability, taskLambda } from './task-lambda.js';
+
+const obs = createObservability();
+const ports = awsPorts(readLambdaConfig(process.env), obs.tracer);
+
+export const handler = taskLambda(
+  'RequestManualReview',
+  requestManualReview({ store: ports.store(), audit: ports.audit(), clock: ports.clock }),
+  obs,
+);

@@ -1,0 +1,49 @@
+/**
+ * The Lambda functions' configuration, read once from the environment the CDK stack sets into a
+ * typed, frozen object. A variable a function needs but lacks fails at cold start, naming it.
+ */
+
+export interface LambdaConfig {
+  /** DynamoDB transactions table (TRANSACTIONS_TABLE). */
+  readonly transactionsTable: string | undefined;
+  /** DynamoDB audit table (AUDIT_TABLE). */
+  readonly auditTable: string | undefined;
+  /** Days operational audit records are kept (AUDIT_TTL_DAYS). @default 90 */
+  readonly auditTtlDays: number;
+  /** Customer notification topic (CUSTOMER_TOPIC_ARN). */
+  readonly customerTopicArn: string | undefined;
+  /** Ops alert topic (ALERT_TOPIC_ARN). */
+  readonly alertTopicArn: string | undefined;
+  /** Webhook queue (WEBHOOK_QUEUE_URL). */
+  readonly webhookQueueUrl: string | undefined;
+  /** Secrets Manager ARN of the webhook signing key (WEBHOOK_SECRET_ARN). */
+  readonly webhookSecretArn: string | undefined;
+  /** The payment state machine (STATE_MACHINE_ARN). */
+  readonly stateMachineArn: string | undefined;
+  /** Base URL of the HTTP payment gateway (PAYMENT_GATEWAY_URL). @default undefined: simulated */
+  readonly gatewayUrl: string | undefined;
+}
+
+/** Reads the configuration from an environment (`process.env` at the edge). */
+export function readLambdaConfig(env: Readonly<Record<string, string | undefined>>): LambdaConfig {
+  const ttl = Number(env['AUDIT_TTL_DAYS'] ?? '90');
+  return Object.freeze({
+    transactionsTable: env['TRANSACTIONS_TABLE'],
+    auditTable: env['AUDIT_TABLE'],
+    auditTtlDays: Number.isInteger(ttl) && ttl > 0 ? ttl : 90,
+    customerTopicArn: env['CUSTOMER_TOPIC_ARN'],
+    alertTopicArn: env['ALERT_TOPIC_ARN'],
+    webhookQueueUrl: env['WEBHOOK_QUEUE_URL'],
+    webhookSecretArn: env['WEBHOOK_SECRET_ARN'],
+    stateMachineArn: env['STATE_MACHINE_ARN'],
+    gatewayUrl: env['PAYMENT_GATEWAY_URL'],
+  });
+}
+
+/** The value, or an error naming the missing variable. */
+export function required(value: string | undefined, variable: string): string {
+  if (value === undefined || value === '') {
+    throw new Error(`The function's environment lacks ${variable}`);
+  }
+  return value;
+}

@@ -1,0 +1,64 @@
+/**
+ * Builds the payment ports on AWS for a Lambda function, from its configuration: DynamoDB for
+ * transactions and audit, SNS for customer notifications, the HTTP gateway when PAYMENT_GATEWAY_URL
+ * is set. Each getter creates its adapter on first use, so a function builds only what its handler
+ * touches (and needs only the environment for that).
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+import { HttpGateway } from '../../gateway/http-gateway.js';
+import type { PaymentGateway } from '../../../payments/ports/gateway.js';
+import type { TransactionArchive } from '../../../payments/ports/transaction-archive.js';
+import { DynamoDbAuditLog } from '../dynamodb-audit-log.js';
+import { DynamoDbTransactionStore } from '../dynamodb-transaction-store.js';
+import type { LambdaConfig } from '../lambda-config.js';
+import { required } from '../lambda-config.js';
+import { SnsCustomerNotifier } from '../sns-customer-notifier.js';
+
+/** Lazily built AWS adapters. */
+export function awsPorts(config: LambdaConfig, tracer: Tracer) {
+  let documentClient: DynamoDBDocumentClient | undefined;
+  let snsClient: SNSClient | undefined;
+  const documents = (): DynamoDBDocumentClient =>
+    (documentClient ??= DynamoDBDocumentClient.from(
+      tracer.captureAWSv3Client(new DynamoDBClient({})),
+      {
+        marshallOptions: { removeUndefinedValues: true },
+      },
+    ));
+  const sns = (): SNSClient => (snsClient ??= tracer.captureAWSv3Client(new SNSClient({})));
+  return {
+    clock: { now: () => Date.now() },
+    store: () =>
+      new DynamoDbTransactionStore({
+        client: documents(),
+        tableName: required(config.transactionsTable, 'TRANSACTIONS_TABLE'),
+      }),
+    audit: () =>
+      new DynamoDbAuditLog({
+        client: documents(),
+        tableName: required(config.auditTable, 'AUDIT_TABLE'),
+        ttlDays: config.auditTtlDays,
+      }),
+    notifier: () =>
+      new SnsCustomerNotifier({
+        client: sns(),
+        topicArn: required(config.customerTopicArn, 'CUSTOMER_TOPIC_ARN'),
+      }),
+    gateway: (): PaymentGateway =>
+      new HttpGateway({ baseUrl: required(config.gatewayUrl, 'PAYMENT_GATEWAY_URL') }),
+    archive: (): TransactionArchive => unavailableArchive,
+  };
+}
+
+/**
+ * The archive until an S3 adapter exists (it needs @aws-sdk/client-s3, not installed yet): an
+ * append does nothing, so RecordTransaction still books the payment; the transaction itself stays
+ * in DynamoDB, which keeps it for good. The stack already grants s3:PutObject on the archive.
+ */
+const unavailableArchive: TransactionArchive = {
+  append: () => Promise.resolve(),
+  readDay: () => Promise.reject(new Error('The S3 transaction archive is not available yet')),
+};
