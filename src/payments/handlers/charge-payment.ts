@@ -20,8 +20,8 @@ import type { PaymentPorts, PaymentTaskHandler } from './task-handler.js';
 const ACTOR = 'step:ChargePayment';
 
 /**
- * Builds the handler. Input: `{ payment }`. Result: `{ outcome: 'charged', charge_id, status }`
- * or `{ outcome: 'declined', decline_code, decline_message, status }`.
+ * Builds the handler. Input: `{ payment }`. Result:
+ * `{ outcome: 'charged' | 'declined', status, charge_id, decline_code, decline_message }`.
  */
 export function chargePayment(
   ports: Pick<PaymentPorts, 'store' | 'audit' | 'clock' | 'gateway'>,
@@ -60,7 +60,7 @@ export function chargePayment(
       if (moved.outcome !== 'applied' && moved.outcome !== 'unchanged') {
         throw unexpectedStatus('ChargePayment', moved);
       }
-      return { outcome: 'charged', charge_id: result.chargeId, status: TransactionStatus.Charged };
+      return chargedJson(result.chargeId, TransactionStatus.Charged);
     }
     const moved = await moveStatus(ports, {
       transactionId: id,
@@ -121,7 +121,7 @@ function decidedResult(transaction: Transaction): Json | undefined {
     TransactionStatus.Completed,
   ];
   if (charged.includes(transaction.status) && transaction.charge_id !== undefined) {
-    return { outcome: 'charged', charge_id: transaction.charge_id, status: transaction.status };
+    return chargedJson(transaction.charge_id, transaction.status);
   }
   if (transaction.status === TransactionStatus.Declined) {
     return declinedJson(
@@ -132,11 +132,24 @@ function decidedResult(transaction: Transaction): Json | undefined {
   return undefined;
 }
 
+// Both results carry every field (null where it does not apply), so the workflow's
+// ResultSelector can name each one: a missing path there would fail the state.
+function chargedJson(chargeId: string, status: TransactionStatus): Json {
+  return {
+    outcome: 'charged',
+    status,
+    charge_id: chargeId,
+    decline_code: null,
+    decline_message: null,
+  };
+}
+
 function declinedJson(code: string, message: string): Json {
   return {
     outcome: 'declined',
+    status: TransactionStatus.Declined,
+    charge_id: null,
     decline_code: code,
     decline_message: message,
-    status: TransactionStatus.Declined,
   };
 }

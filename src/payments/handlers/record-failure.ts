@@ -32,21 +32,22 @@ const NOTHING_MOVED: readonly string[] = [
 ];
 
 /**
- * Builds the handler. Input: the workflow state with the caught error at `error`
- * (`{ Error, Cause }`), and optionally `execution_arn`. Result:
+ * Builds the handler. Input: `{ state, execution_arn? }`, where `state` is the workflow state
+ * with the caught error at `error` (`{ Error, Cause }`); a bare state is accepted too. Result:
  * `{ transaction_id, status, needs_attention, error, cause }`.
  */
 export function recordFailure(
   ports: Pick<PaymentPorts, 'store' | 'audit' | 'clock'>,
 ): PaymentTaskHandler {
   return async (input: Json): Promise<Json> => {
-    const state = isJsonObject(input) ? input : {};
+    const wrapper = isJsonObject(input) ? input : {};
+    const state = isJsonObject(wrapper['state']) ? wrapper['state'] : wrapper;
     const caught = isJsonObject(state['error']) ? state['error'] : {};
     const error = typeof caught['Error'] === 'string' ? caught['Error'] : 'States.TaskFailed';
     // Causes are produced by our own handlers and the engine; cap them for storage and alerts.
     const cause = typeof caught['Cause'] === 'string' ? caught['Cause'].slice(0, 2000) : '';
     const executionArn =
-      typeof state['execution_arn'] === 'string' ? state['execution_arn'] : undefined;
+      typeof wrapper['execution_arn'] === 'string' ? wrapper['execution_arn'] : undefined;
     const id = transactionIdOf(state);
     const summary = { transaction_id: id ?? null, error, cause };
     if (id === undefined) return { ...summary, status: null, needs_attention: false };
