@@ -96,7 +96,9 @@ function compileDynamic(value: Json, key: string, where: string): Evaluator {
       `${where}: the value of '${key}' must be a path or an intrinsic function call, as a string`,
     );
   }
-  if (isIntrinsicCall(value)) {
+  // Anything that starts like a call is compiled as one, so a broken call gets a message about
+  // the call rather than about paths.
+  if (isIntrinsicCall(value) || value.trimStart().startsWith('States.')) {
     try {
       return compileIntrinsic(value);
     } catch (error) {
