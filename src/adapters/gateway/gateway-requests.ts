@@ -4,6 +4,7 @@
  * (for direct callers) and by the gateway-sim server (for JSON bodies of unknown shape), so both
  * reject the same requests with the same `Gateway.InvalidRequest` message.
  */
+import { containsCardNumber } from '../../payments/card-data.js';
 import { isMoney } from '../../payments/money.js';
 import type { Money } from '../../payments/money.js';
 import { GatewayInvalidRequestError } from '../../payments/ports/gateway.js';
@@ -12,8 +13,6 @@ import type { ChargeRequest, RefundRequest } from '../../payments/ports/gateway.
 /** Stripe's limit on idempotency keys. */
 const MAX_KEY_LENGTH = 255;
 const MAX_TEXT_LENGTH = 1000;
-// A run of 12-19 digits (spaces or dashes allowed between) is a card number, not a token.
-const CARD_NUMBER = /(?:\d[ -]?){12,18}\d/;
 
 /** The idempotency key, or a `Gateway.InvalidRequest` error naming what is wrong with it. */
 export function checkIdempotencyKey(value: unknown): string {
@@ -31,7 +30,7 @@ export function checkChargeRequest(idempotencyKey: unknown, body: unknown): Char
   const fields = record(body, 'A charge request');
   const amount = positiveMoney(fields['amount'], 'amount');
   const token = text(fields['paymentMethodToken'], 'paymentMethodToken');
-  if (CARD_NUMBER.test(token)) {
+  if (containsCardNumber(token)) {
     // Never echo the value: it may be a real card number.
     throw new GatewayInvalidRequestError(
       'paymentMethodToken looks like a card number; send a payment method token instead',
@@ -47,7 +46,7 @@ export function checkChargeRequest(idempotencyKey: unknown, body: unknown): Char
   const description = fields['description'];
   if (description === undefined) return request;
   const checked = text(description, 'description');
-  if (CARD_NUMBER.test(checked)) {
+  if (containsCardNumber(checked)) {
     throw new GatewayInvalidRequestError('description must not contain a card number');
   }
   return { ...request, description: checked };

@@ -79,7 +79,8 @@ export class HttpGateway implements PaymentGateway {
     this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.#apiKey = options.apiKey;
     this.#timeoutMs = options.timeoutMs ?? 10_000;
-    this.#fetch = options.fetch ?? globalThis.fetch;
+    // Called through a wrapper so a fetch that needs its own `this` (as in browsers) still works.
+    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   }
 
   async charge(request: ChargeRequest): Promise<ChargeResult> {

@@ -348,6 +348,19 @@ describe.each(adapters)('PaymentGateway contract: %s', (_name, makeHarness) => {
       expect(await gateway.getCharge('txn-unknown')).toBeUndefined();
     });
 
+    it('accepts long digit runs that are not card numbers, such as timestamps in ids', async () => {
+      const { gateway } = await open();
+
+      const result = await gateway.charge(
+        chargeRequest({
+          description: 'paystep txn-1767225600000123',
+          paymentMethodToken: 'tok_1767225600000123',
+        }),
+      );
+
+      expect(result.status).toBe('succeeded');
+    });
+
     it('looks up keys that need URL encoding', async () => {
       const { gateway } = await open();
       const key = 'pay/2026 01?#ü';
