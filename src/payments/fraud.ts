@@ -65,8 +65,9 @@ export interface FraudConfig {
   readonly velocityMaxCount: number;
   /** @default 40 */ readonly velocityCountPoints: number;
   /**
-   * Window totals (per currency, minor units, including this payment) at or above which
-   * VELOCITY_AMOUNT fires. @default USD/EUR/GBP 5,000.00; JPY 750,000; KWD 1,500.000
+   * Window totals (per currency, minor units, including this payment) above which
+   * VELOCITY_AMOUNT fires; at the default, one payment at the validation limit alone does not.
+   * @default USD/EUR/GBP 10,000.00; JPY 1,500,000; KWD 3,000.000
    */
   readonly velocityMaxAmount: Readonly<Record<string, number>>;
   /** @default 30 */ readonly velocityAmountPoints: number;
@@ -88,7 +89,13 @@ export const DEFAULT_FRAUD_CONFIG: FraudConfig = {
   velocityWindowMs: 3_600_000,
   velocityMaxCount: 5,
   velocityCountPoints: 40,
-  velocityMaxAmount: { USD: 500_000, EUR: 500_000, GBP: 500_000, JPY: 750_000, KWD: 1_500_000 },
+  velocityMaxAmount: {
+    USD: 1_000_000,
+    EUR: 1_000_000,
+    GBP: 1_000_000,
+    JPY: 1_500_000,
+    KWD: 3_000_000,
+  },
   velocityAmountPoints: 30,
   methodPoints: { credit_card: 10, debit_card: 0, bank_transfer: 0, digital_wallet: 5 },
   blockedCustomers: [],
@@ -141,12 +148,12 @@ export function screenPayment(
   }
   const velocityMax = config.velocityMaxAmount[amount.currency];
   const windowTotal = activity.amount_minor + amount.amount_minor;
-  if (velocityMax !== undefined && windowTotal >= velocityMax) {
+  if (velocityMax !== undefined && windowTotal > velocityMax) {
     rules.push(
       fired(
         'VELOCITY_AMOUNT',
         config.velocityAmountPoints,
-        `${text({ ...amount, amount_minor: windowTotal })} paid by this customer in the last ${minutes} min (limit ${text({ ...amount, amount_minor: velocityMax })})`,
+        `${text({ ...amount, amount_minor: windowTotal })} paid by this customer in the last ${minutes} min, above ${text({ ...amount, amount_minor: velocityMax })}`,
       ),
     );
   }
