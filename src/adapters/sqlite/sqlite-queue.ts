@@ -229,13 +229,24 @@ export class SqliteQueue implements MessageQueue {
   }
 
   delete(receiptHandle: string): Promise<boolean> {
+    return this.deleteBatch([receiptHandle]).then(([deleted]) => deleted === true);
+  }
+
+  deleteBatch(receiptHandles: readonly string[]): Promise<boolean[]> {
     return this.run(() => {
-      const row = this.statements.byHandle.get(this.name, receiptHandle);
-      if (!row) return false;
-      this.statements.deleteBySeq.run(row.seq);
+      let groupHeadDeleted = false;
+      const results = this.db.transaction(() =>
+        receiptHandles.map((handle) => {
+          const row = this.statements.byHandle.get(this.name, handle);
+          if (!row) return false;
+          this.statements.deleteBySeq.run(row.seq);
+          if (row.group_id !== null) groupHeadDeleted = true;
+          return true;
+        }),
+      )();
       // Deleting the head of a message group lets the next message of that group be delivered.
-      if (row.group_id !== null) this.wakeWaiters();
-      return true;
+      if (groupHeadDeleted) this.wakeWaiters();
+      return results;
     });
   }
 

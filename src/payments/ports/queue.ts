@@ -148,6 +148,10 @@ export interface MessageQueue {
    */
   delete(receiptHandle: string): Promise<boolean>;
   /**
+   * Deletes several messages in one commit (SQS DeleteMessageBatch); one result per handle, in order.
+   */
+  deleteBatch(receiptHandles: readonly string[]): Promise<boolean[]>;
+  /**
    * Sets how many seconds from now the in-flight message stays hidden (0 makes it visible at once).
    * Fails with `Queue.MessageNotInflight` if the handle is not the message's current receipt.
    */

@@ -133,6 +133,23 @@ describe('SqliteQueue', () => {
     expect(await queue.depth()).toEqual({ visible: 0, inFlight: 0, delayed: 0, deadLetters: 0 });
   });
 
+  it('deletes a batch of messages in one commit, reporting each handle', async () => {
+    const db = openDatabase(':memory:');
+    cleanups.push(() => db.close());
+    const commits = countTransactions(db);
+    const { queue } = setup({}, db);
+    await queue.send('a');
+    await queue.send('b');
+    const received = await queue.receive({ maxMessages: 10 });
+    const before = commits.count;
+
+    const results = await queue.deleteBatch([...received.map((m) => m.receiptHandle), 'unknown']);
+
+    expect(results).toEqual([true, true, false]);
+    expect(commits.count - before).toBe(1);
+    expect(await queue.depth()).toMatchObject({ visible: 0, inFlight: 0 });
+  });
+
   it('changes visibility of an in-flight message, and refuses a handle that is not in flight', async () => {
     const { queue, clock } = setup();
     await queue.send('m');
