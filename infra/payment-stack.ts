@@ -59,7 +59,10 @@ export class PaymentStack extends Stack {
     this.config = config;
     const name = namer(config);
     this.name = name;
-    for (const [key, value] of Object.entries(config.tags)) Tags.of(this).add(key, value);
+    for (const [key, value] of Object.entries(config.tags)) {
+      // cfn-lint's resource specification has no Tags on AWS::CloudWatch::Dashboard; CDK adds them.
+      Tags.of(this).add(key, value, { excludeResourceTypes: ['AWS::CloudWatch::Dashboard'] });
+    }
     const removalPolicy = config.deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const definition = props.definition ?? loadWorkflowDefinition();
     const tasks = tasksForDefinition(definition.substitutions, NON_FUNCTION_SUBSTITUTIONS);
