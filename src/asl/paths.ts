@@ -67,7 +67,11 @@ const hasOwn = (object: object, key: string): boolean => Object.hasOwn(object, k
 
 /** Reads own property `name` of a JSON object, or undefined (never an inherited member). */
 export function ownProperty(object: JsonObject, name: string): Json | undefined {
-  return hasOwn(object, name) ? object[name] : undefined;
+  const value = object[name];
+  // JSON holds no functions, so a function came from Object.prototype; `__proto__` is the one
+  // inherited member that is not a function. Checking those two spares a hasOwn call per step.
+  if (value === undefined || typeof value === 'function') return undefined;
+  return name !== '__proto__' || hasOwn(object, name) ? value : undefined;
 }
 
 /** Compiling is cheap, but a state's paths are read on every transition: compile each string once.
