@@ -26,7 +26,8 @@ export const mathFunctions: Readonly<Record<string, IntrinsicDefinition>> = {
       if (end <= start)
         throw intrinsicFailure(fn, 'the end number must be greater than the start number');
       const draw = args.length === 3 ? seededDraw(numberArg(fn, args, 2)) : scope.random();
-      // From the start number (inclusive) to the end number (exclusive).
+      // From the start number (inclusive) to the end number (exclusive). The developer guide says
+      // only "between" the two; this reading never exceeds the range whatever AWS does at the end.
       return start + Math.floor(draw * (end - start));
     },
   },
