@@ -46,6 +46,17 @@ function num(body: Body, field: string): number | undefined {
   return value;
 }
 
+const executionStatuses: ReadonlySet<string> = new Set<ExecutionStatus>(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE']);
+
+/** AWS: a statusFilter outside the ExecutionStatus enum is a ValidationException, not an empty list. */
+function statusFilter(body: Body): ExecutionStatus | undefined {
+  const value = str(body, 'statusFilter', false);
+  if (value !== undefined && !executionStatuses.has(value)) {
+    throw new EngineError(EngineErrorCode.ValidationException, `1 validation error detected: Value '${value}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${[...executionStatuses].join(', ')}]`);
+  }
+  return value as ExecutionStatus | undefined;
+}
+
 /** `{ key: value }`, or `{}` when the value is absent (exact optional properties). */
 function opt<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
@@ -100,7 +111,7 @@ const actions: Record<string, Action> = {
   ListExecutions: (c, b) =>
     c.listExecutions({
       stateMachineArn: str(b, 'stateMachineArn') as string,
-      ...opt('statusFilter', str(b, 'statusFilter', false) as ExecutionStatus | undefined),
+      ...opt('statusFilter', statusFilter(b)),
       ...opt('maxResults', num(b, 'maxResults')),
       ...opt('nextToken', str(b, 'nextToken', false)),
     }),

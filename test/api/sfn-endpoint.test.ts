@@ -634,6 +634,57 @@ describe('errors through the AWS SDK', () => {
     },
   );
 
+  it.each([
+    ['an input that is not JSON', { input: '{' }, 'InvalidExecutionInput'],
+    ['a name with forbidden characters', { name: 'a b/c' }, 'InvalidName'],
+  ] as const)('StartExecution with %s throws %s', async (_label, fields, name) => {
+    const { client } = await start();
+    const stateMachineArn = await createMachine(client, 'bad-start', passMachine);
+    expect(
+      await errorName(client.send(new StartExecutionCommand({ stateMachineArn, ...fields }))),
+    ).toBe(name);
+  });
+
+  it('ListExecutions with a statusFilter outside the enum throws ValidationException', async () => {
+    const { client } = await start();
+    const stateMachineArn = await createMachine(client, 'filter', passMachine);
+    expect(
+      await errorName(
+        client.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'DONE' as never })),
+      ),
+    ).toBe('ValidationException');
+  });
+
+  it.each([
+    ['a GET', { method: 'GET' }, 'UnknownOperationException'],
+    [
+      'a field of the wrong type',
+      {
+        method: 'POST',
+        headers: { 'x-amz-target': 'AWSStepFunctions.ListStateMachines' },
+        body: '{"maxResults":"2"}',
+      },
+      'ValidationException',
+    ],
+    [
+      'a body that is not an object',
+      {
+        method: 'POST',
+        headers: { 'x-amz-target': 'AWSStepFunctions.ListStateMachines' },
+        body: '[]',
+      },
+      'SerializationException',
+    ],
+  ] as const)('answers %s with HTTP 400 and %s in AWS error shape', async (_label, init, name) => {
+    const { endpoint } = await start();
+    const response = await fetch(endpoint, init);
+    expect(response.status).toBe(400);
+    expect(response.headers.get('x-amzn-errortype')).toBe(name);
+    const body = (await response.json()) as { __type: string; message: string };
+    expect(body.__type.endsWith(`#${name}`)).toBe(true);
+    expect(body.message).toBeTruthy();
+  });
+
   it('throws ExecutionDoesNotExist for a well-formed ARN of no execution', async () => {
     const { client } = await start();
     expect(
