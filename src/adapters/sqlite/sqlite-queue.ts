@@ -312,15 +312,16 @@ export class SqliteQueue implements MessageQueue {
         const now = this.clock.now();
         let count = 0;
         for (const row of this.selectDeadLetters(messageIds)) {
-          // AWS: a redriven message starts again with a receive count of zero, so it is not sent
-          // straight back to the dead-letter queue by its next receive.
+          // AWS: a redrive treats each message as new: receive count zero (so its next receive does
+          // not send it straight back), a new enqueue time, and a new message id. paystep keeps the
+          // message id, so a replayed message can be traced to its dead letter and history.
           this.statements.requeue.run(
             this.name,
             row.message_id,
             row.body,
             row.group_id,
             row.deduplication_id,
-            row.sent_at,
+            now,
             now,
             row.last_error_code,
             row.last_error_message,

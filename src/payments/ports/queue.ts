@@ -170,8 +170,8 @@ export interface MessageQueue {
   /** The dead letters, oldest first. */
   listDeadLetters(options?: ListDeadLettersOptions): Promise<DeadLetter[]>;
   /**
-   * Moves dead letters back to the queue with a fresh receive count (all of them, or those named).
-   * Returns how many were moved.
+   * Moves dead letters back to the end of the queue as new messages (receive count zero, sent now),
+   * keeping their message ids: all of them, or those named. Returns how many were moved.
    */
   replayDeadLetters(messageIds?: readonly string[]): Promise<number>;
   /** Deletes dead letters for good (all of them, or those named). Returns how many. */

@@ -215,16 +215,21 @@ describe('SqliteQueue', () => {
   });
 
   it('replays dead letters to the queue with a fresh receive count, and purges them', async () => {
-    const { queue } = setup({ maxReceiveCount: 1, visibilityTimeoutSeconds: 0 });
+    const { queue, clock } = setup({ maxReceiveCount: 1, visibilityTimeoutSeconds: 0 });
     const a = await queue.send('a');
     const b = await queue.send('b');
     await queue.receive({ maxMessages: 2 });
     await queue.receive({ maxMessages: 2 });
     expect(await queue.listDeadLetters()).toHaveLength(2);
 
+    clock.advance(1_000);
     expect(await queue.replayDeadLetters([a.messageId])).toBe(1);
     const [replayed] = await queue.receive({ visibilityTimeout: 60 });
-    expect(replayed).toMatchObject({ messageId: a.messageId, approximateReceiveCount: 1 });
+    expect(replayed).toMatchObject({
+      messageId: a.messageId,
+      approximateReceiveCount: 1,
+      sentAt: clock.now(),
+    });
     expect(await queue.purgeDeadLetters()).toBe(1);
     expect(await queue.listDeadLetters()).toEqual([]);
     expect(b.messageId).not.toBe(a.messageId);
