@@ -7,6 +7,7 @@
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import {
   ChangeMessageVisibilityCommand,
+  DeleteMessageBatchCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
@@ -87,6 +88,28 @@ export class SqsMessageQueue implements MessageQueue {
     this.#inFlight.delete(receiptHandle);
     // AWS: DeleteMessage succeeds for a stale handle without saying whether it deleted.
     return true;
+  }
+
+  async deleteBatch(receiptHandles: readonly string[]): Promise<boolean[]> {
+    this.#open();
+    const results: boolean[] = [];
+    // AWS: DeleteMessageBatch takes at most 10 entries per call.
+    for (let i = 0; i < receiptHandles.length; i += 10) {
+      const chunk = receiptHandles.slice(i, i + 10);
+      const out = await this.#client.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: this.#url,
+          Entries: chunk.map((ReceiptHandle, j) => ({ Id: String(j), ReceiptHandle })),
+        }),
+      );
+      const failed = new Set((out.Failed ?? []).map((f) => f.Id));
+      chunk.forEach((handle, j) => {
+        const ok = !failed.has(String(j));
+        if (ok) this.#inFlight.delete(handle);
+        results.push(ok);
+      });
+    }
+    return results;
   }
 
   async changeVisibility(receiptHandle: string, visibilityTimeoutSeconds: number): Promise<void> {

@@ -158,6 +158,17 @@ describe.skipIf(unavailable !== undefined)('against moto', () => {
     expect((await q.receive())[0]?.body).toBe('not json');
   });
 
+  it('deletes a batch of messages, one result per handle', async () => {
+    const dlq = await queue('batch-dlq');
+    const main = await queue('batch', dlq.arn);
+    const q = new SqsMessageQueue({ client: sqs, queueUrl: main.url, deadLetterQueueUrl: dlq.url });
+    await q.send('a');
+    await q.send('b');
+    const received = await q.receive({ maxMessages: 10 });
+    expect(await q.deleteBatch(received.map((m) => m.receiptHandle))).toEqual([true, true]);
+    expect(await q.depth()).toMatchObject({ visible: 0, inFlight: 0 });
+  });
+
   it('refuses calls once closed', async () => {
     const dlq = await queue('closed-dlq');
     const main = await queue('closed', dlq.arn);
