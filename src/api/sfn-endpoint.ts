@@ -46,13 +46,23 @@ function num(body: Body, field: string): number | undefined {
   return value;
 }
 
-const executionStatuses: ReadonlySet<string> = new Set<ExecutionStatus>(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE']);
+const executionStatuses: ReadonlySet<string> = new Set<ExecutionStatus>([
+  'RUNNING',
+  'SUCCEEDED',
+  'FAILED',
+  'TIMED_OUT',
+  'ABORTED',
+  'PENDING_REDRIVE',
+]);
 
 /** AWS: a statusFilter outside the ExecutionStatus enum is a ValidationException, not an empty list. */
 function statusFilter(body: Body): ExecutionStatus | undefined {
   const value = str(body, 'statusFilter', false);
   if (value !== undefined && !executionStatuses.has(value)) {
-    throw new EngineError(EngineErrorCode.ValidationException, `1 validation error detected: Value '${value}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${[...executionStatuses].join(', ')}]`);
+    throw new EngineError(
+      EngineErrorCode.ValidationException,
+      `1 validation error detected: Value '${value}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${[...executionStatuses].join(', ')}]`,
+    );
   }
   return value as ExecutionStatus | undefined;
 }
