@@ -1,0 +1,162 @@
+/**
+ * The HTTP API as a Fastify app built from its dependencies: authentication and rate limiting,
+ * request validation from the JSON Schemas in ./schemas, one error mapper (RFC 9457), the routes,
+ * and the OpenAPI document generated from the route schemas with interactive docs at `/docs`.
+ * It creates no adapters: src/main.ts does, and hands them in.
+ */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { IdempotencyStore } from '../adapters/sqlite/sqlite-idempotency.js';
+import type { StepFunctionsControl } from '../engine/control.js';
+import type { AuditLog } from '../payments/ports/audit-log.js';
+import type { MessageQueue } from '../payments/ports/queue.js';
+import type { TransactionStore } from '../payments/ports/transaction-store.js';
+import type { ApiKeys } from './api-keys.js';
+import { installAuth } from './auth.js';
+import type { PaymentOperations } from './payment-operations.js';
+import { ApiError, sendProblem } from './problem.js';
+import { RateLimiter } from './rate-limiter.js';
+import { apiKeyRoutes } from './routes/api-keys.js';
+import { deadLetterRoutes } from './routes/dead-letters.js';
+import { executionRoutes } from './routes/executions.js';
+import type { Readiness } from './routes/health.js';
+import { healthRoutes } from './routes/health.js';
+import { paymentRoutes } from './routes/payments.js';
+import { transactionRoutes } from './routes/transactions.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import { SIGNATURE_HEADER } from './webhook-signature.js';
+import type { TransactionQueries } from './transaction-queries.js';
+import type { WebhookEventLog } from './webhooks/webhook-event-log.js';
+
+export interface ApiDeps {
+  control: StepFunctionsControl;
+  stateMachineArn: string;
+  operations: PaymentOperations;
+  store: TransactionStore;
+  audit: AuditLog;
+  queries: TransactionQueries;
+  apiKeys: ApiKeys;
+  idempotency: IdempotencyStore;
+  queue: MessageQueue;
+  events: WebhookEventLog;
+  readiness: Readiness;
+  clock: { now(): number };
+  webhook: { secrets: readonly string[]; toleranceSeconds: number };
+  limits: { bodyLimitBytes: number; rateLimitPerSecond: number; rateLimitBurst: number };
+  /** A pino logger; secrets, keys and signatures are redacted from its request records. */
+  logger: FastifyBaseLogger;
+}
+
+/** The paths the docs live under; public, like health. */
+const DOCS_PREFIX = '/docs';
+
+/**
+ * Builds the app (not listening). Call `ready()` or `listen()` on it; `inject()` for tests.
+ * @example const app = await buildApi(deps); await app.listen({ port: 8080, host: '127.0.0.1' });
+ */
+export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    // Fastify's own per-request lines would log URLs with query strings and, on errors, more;
+    // the onResponse hook below logs what is safe.
+    disableRequestLogging: true,
+    bodyLimit: deps.limits.bodyLimitBytes,
+    return503OnClosing: true,
+    ajv: {
+      customOptions: {
+        // Refuse what the schema does not allow rather than quietly dropping or converting it:
+        // "100.50" must not turn into a float, and an unknown field is an error.
+        removeAdditional: false,
+        coerceTypes: false,
+        useDefaults: false,
+        allErrors: true,
+      },
+    },
+  });
+
+  app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      new ApiError('NotFound', `No route ${request.method} ${request.url.split('?')[0] ?? ''}.`),
+      request,
+      reply,
+    ),
+  );
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 100) / 100,
+        key: request.apiKey?.id,
+      },
+      'request',
+    );
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'paystep API',
+        version: '0.1.0',
+        description:
+          'Submit payments, receive provider webhooks, follow transactions and operate workflows. Errors are RFC 9457 problem+json.',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'Authorization: Bearer ps_<scope>_...',
+          },
+          webhookSignature: { type: 'apiKey', in: 'header', name: SIGNATURE_HEADER },
+        },
+      },
+      security: [{ apiKey: [] }],
+    },
+  });
+  // Docs routes are registered by the plugin, without our access config: they are public.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith(DOCS_PREFIX)) route.config = { ...route.config, access: 'public' };
+  });
+  await app.register(swaggerUi, { routePrefix: DOCS_PREFIX });
+
+  const rateLimiter = new RateLimiter({
+    perSecond: deps.limits.rateLimitPerSecond,
+    burst: deps.limits.rateLimitBurst,
+    now: () => deps.clock.now(),
+  });
+  installAuth(app, { apiKeys: deps.apiKeys, rateLimiter });
+
+  await app.register(healthRoutes(deps.readiness));
+  await app.register(paymentRoutes({ operations: deps.operations, idempotency: deps.idempotency }));
+  await app.register(
+    webhookRoutes({
+      queue: deps.queue,
+      events: deps.events,
+      secrets: deps.webhook.secrets,
+      toleranceSeconds: deps.webhook.toleranceSeconds,
+      clock: deps.clock,
+      bodyLimitBytes: deps.limits.bodyLimitBytes,
+    }),
+  );
+  await app.register(
+    transactionRoutes({
+      operations: deps.operations,
+      control: deps.control,
+      store: deps.store,
+      audit: deps.audit,
+      queries: deps.queries,
+      idempotency: deps.idempotency,
+    }),
+  );
+  await app.register(
+    executionRoutes({ control: deps.control, stateMachineArn: deps.stateMachineArn }),
+  );
+  await app.register(deadLetterRoutes(deps.queue));
+  await app.register(apiKeyRoutes(deps.apiKeys));
+  return app;
+}

@@ -1,0 +1,102 @@
+/**
+ * The webhook event log: which provider events have been processed, by event id, so a provider's
+ * retry or duplicate of an event is answered without being enqueued or applied again. The queue's
+ * own deduplication covers its five-minute window (SQS's); this log covers everything after.
+ * Rows are operational records, purged after a retention period (30 days by default, beyond any
+ * provider's retry schedule: Stripe retries for three days).
+ *
+ * The port and its SQLite adapter live together here, the only user being the webhook route and
+ * its consumer; on AWS a DynamoDB table with a conditional put plays the same part.
+ */
+import { migrate, type SqliteDatabase } from '../../sqlite/database.js';
+
+export interface ProcessedEvent {
+  eventId: string;
+  type: string;
+  transactionId: string;
+  /** What processing did: `started`, `already_started`, `review_applied`, `ignored_stale`... */
+  outcome: string;
+  processedAt: number;
+}
+
+export interface WebhookEventLog {
+  /** True if the event was already processed. */
+  has(eventId: string): boolean;
+  /** Records a processed event; recording an id twice keeps the first. */
+  record(event: ProcessedEvent): void;
+  get(eventId: string): ProcessedEvent | undefined;
+  /** Forgets events processed before `before` (epoch ms). Returns how many. */
+  purge(before: number): number;
+}
+
+const MIGRATIONS = [
+  `CREATE TABLE webhook_events (
+     event_id TEXT PRIMARY KEY,
+     type TEXT NOT NULL,
+     transaction_id TEXT NOT NULL,
+     outcome TEXT NOT NULL,
+     processed_at INTEGER NOT NULL
+   ) WITHOUT ROWID;
+   CREATE INDEX webhook_events_processed ON webhook_events (processed_at);`,
+];
+
+interface Row {
+  event_id: string;
+  type: string;
+  transaction_id: string;
+  outcome: string;
+  processed_at: number;
+}
+
+/** Thirty days in ms: how long processed event ids are remembered by default. */
+export const DEFAULT_EVENT_RETENTION_MS = 30 * 24 * 3600 * 1000;
+
+export class SqliteWebhookEventLog implements WebhookEventLog {
+  private readonly statements;
+
+  constructor(db: SqliteDatabase) {
+    migrate(db, 'webhook-events', MIGRATIONS);
+    this.statements = {
+      has: db.prepare<[string], { one: number }>(
+        'SELECT 1 AS one FROM webhook_events WHERE event_id = ?',
+      ),
+      get: db.prepare<[string], Row>('SELECT * FROM webhook_events WHERE event_id = ?'),
+      insert: db.prepare(
+        `INSERT INTO webhook_events (event_id, type, transaction_id, outcome, processed_at)
+         VALUES (?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`,
+      ),
+      purge: db.prepare('DELETE FROM webhook_events WHERE processed_at < ?'),
+    };
+  }
+
+  has(eventId: string): boolean {
+    return this.statements.has.get(eventId) !== undefined;
+  }
+
+  record(event: ProcessedEvent): void {
+    this.statements.insert.run(
+      event.eventId,
+      event.type,
+      event.transactionId,
+      event.outcome,
+      event.processedAt,
+    );
+  }
+
+  get(eventId: string): ProcessedEvent | undefined {
+    const row = this.statements.get.get(eventId);
+    return row
+      ? {
+          eventId: row.event_id,
+          type: row.type,
+          transactionId: row.transaction_id,
+          outcome: row.outcome,
+          processedAt: row.processed_at,
+        }
+      : undefined;
+  }
+
+  purge(before: number): number {
+    return this.statements.purge.run(before).changes;
+  }
+}
