@@ -2,7 +2,10 @@
  * Test fixture for the payment handlers: real SQLite adapters on an in-memory database, a fixed
  * clock, an in-memory archive, and a scripted gateway that implements the gateway port.
  */
-import type { JsonObject } from '../../../src/asl/json.js';
+import type { Json, JsonObject } from '../../../src/asl/json.js';
+import { chargePayment } from '../../../src/payments/handlers/charge-payment.js';
+import { screenFraud } from '../../../src/payments/handlers/screen-fraud.js';
+import { validatePayment } from '../../../src/payments/handlers/validate-payment.js';
 import { SqliteAuditLog } from '../../../src/adapters/sqlite/sqlite-audit-log.js';
 import { SqliteOutboxNotifier } from '../../../src/adapters/sqlite/sqlite-outbox-notifier.js';
 import { SqliteTransactionStore } from '../../../src/adapters/sqlite/sqlite-transaction-store.js';
@@ -152,4 +155,17 @@ export async function thrown(promise: Promise<unknown>): Promise<Error & Record<
     return error as Error & Record<string, unknown>;
   }
   throw new Error('expected the handler to throw');
+}
+
+/** A fixture with TXN-001 validated, screened and charged (or as `step` makes the gateway). */
+export async function charged(step: GatewayStep = 'succeed') {
+  const f = fixture();
+  f.gateway.script.push(step);
+  const payment = await validatePayment(f.ports)(request);
+  const fraud = await screenFraud(f.ports)({ payment });
+  const charge = await chargePayment(f.ports)({ payment, fraud });
+  return {
+    f,
+    state: { transaction_id: 'TXN-001', payment, fraud, charge } as Record<string, Json>,
+  };
 }
