@@ -131,9 +131,12 @@ export class SqliteIdempotency implements IdempotencyStore {
     this.lockTimeoutMs = options.lockTimeoutMs ?? 60_000;
     migrate(options.db, 'idempotency', MIGRATIONS);
     this.statements = prepareStatements(options.db);
-    this.beginTransaction = options.db.transaction((scope: IdempotencyScope, hash: string) =>
+    // IMMEDIATE: the claim reads then writes; taking the write lock first keeps two processes on
+    // the same file from both seeing the key absent.
+    const claim = options.db.transaction((scope: IdempotencyScope, hash: string) =>
       this.claim(scope, hash),
     );
+    this.beginTransaction = (scope, hash) => claim.immediate(scope, hash);
   }
 
   begin(scope: IdempotencyScope, requestHash: string): Promise<BeginResult> {

@@ -183,9 +183,14 @@ export class SqliteQueue implements MessageQueue {
       this.statements.purgeDedup.run(this.name, now);
       return batch.map(({ body, options: o }) => this.insertOne(body, o, now));
     });
-    this.receiveBatch = this.db.transaction((maxMessages: number, visibilityTimeoutMs: number) =>
-      this.takeVisible(maxMessages, visibilityTimeoutMs),
+    // IMMEDIATE: a receive reads then writes, and taking the write lock first means another
+    // process on the same file (the CLI beside the server) cannot make the upgrade fail as busy.
+    const receiveTransaction = this.db.transaction(
+      (maxMessages: number, visibilityTimeoutMs: number) =>
+        this.takeVisible(maxMessages, visibilityTimeoutMs),
     );
+    this.receiveBatch = (maxMessages, visibilityTimeoutMs) =>
+      receiveTransaction.immediate(maxMessages, visibilityTimeoutMs);
   }
 
   async send(body: string, options: SendMessageOptions = {}): Promise<SendMessageResult> {

@@ -471,13 +471,19 @@ describe('SqliteQueue', () => {
 function countTransactions(db: SqliteDatabase): { count: number } {
   const counter = { count: 0 };
   const factory = db.transaction.bind(db);
+  const counted = <A extends unknown[], R>(run: (...args: A) => R) => {
+    return (...args: A): R => {
+      counter.count++;
+      return run(...args);
+    };
+  };
   db.transaction = ((fn: (...args: never[]) => unknown) => {
     const transaction = factory(fn);
-    const counted = (...args: never[]) => {
-      counter.count++;
-      return transaction(...args);
-    };
-    return Object.assign(counted, transaction);
+    return Object.assign(counted(transaction), {
+      deferred: counted((...args: never[]) => transaction.deferred(...args)),
+      immediate: counted((...args: never[]) => transaction.immediate(...args)),
+      exclusive: counted((...args: never[]) => transaction.exclusive(...args)),
+    });
   }) as SqliteDatabase['transaction'];
   return counter;
 }
