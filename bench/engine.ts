@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Json } from '../src/asl/json.js';
+
 import { compileMachine } from '../src/asl/machine.js';
 import { newRun, step } from '../src/asl/step.js';
 import type { Outcome, RunSnapshot } from '../src/asl/step.js';
@@ -177,7 +177,7 @@ async function benchInterpreter(total: number): Promise<number> {
     stateMachine: { Id: 'arn:aws:states:us-east-1:000000000000:stateMachine:bench', Name: 'bench' },
   };
   const runOne = async () => {
-    let snapshot: RunSnapshot = newRun(compiled.root, input as unknown as Json, {}, env.now);
+    let snapshot: RunSnapshot = newRun(compiled.root, input, {}, env.now);
     let outcome: Outcome = { type: 'start' };
     for (;;) {
       const result = await step(compiled, snapshot, outcome, env);

@@ -146,7 +146,7 @@ export class StepFunctionsControl {
 
   listStateMachines(request: { maxResults?: number; nextToken?: string } = {}) {
     const limit = pageSize(request.maxResults);
-    const after = request.nextToken ? decodeToken(request.nextToken) : '';
+    const after = request.nextToken ? nameCursor(request.nextToken) : '';
     const rows = this.store.listStateMachines.all(after, limit + 1);
     const page = rows.slice(0, limit);
     return {
@@ -193,7 +193,7 @@ export class StepFunctionsControl {
     this.requireStateMachine(request.stateMachineArn);
     const limit = pageSize(request.maxResults);
     const cursor = request.nextToken
-      ? (JSON.parse(decodeToken(request.nextToken)) as [number, string])
+      ? executionCursor(request.nextToken)
       : [Number.MAX_SAFE_INTEGER, ''];
     const rows = this.store.db
       .prepare<unknown[], ExecutionRow>(
@@ -376,6 +376,32 @@ function pageSize(maxResults: number | undefined): number {
     );
   }
   return maxResults;
+}
+
+/** AWS: a nextToken that this API did not issue is InvalidToken. */
+function invalidToken(): EngineError {
+  return new EngineError(
+    EngineErrorCode.InvalidToken,
+    'Invalid Token: the nextToken was not issued by this API',
+  );
+}
+
+function executionCursor(token: string): [number, string] {
+  try {
+    const cursor = JSON.parse(decodeToken(token)) as unknown;
+    if (Array.isArray(cursor) && typeof cursor[0] === 'number' && typeof cursor[1] === 'string') {
+      return [cursor[0], cursor[1]];
+    }
+  } catch {
+    // fall through
+  }
+  throw invalidToken();
+}
+
+function nameCursor(token: string): string {
+  const name = decodeToken(token);
+  if (name.length === 0 || name.length > 80 || !/^[\w.-]+$/.test(name)) throw invalidToken();
+  return name;
 }
 
 function encodeToken(value: string): string {

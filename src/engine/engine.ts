@@ -19,12 +19,14 @@ import type { StateMachineDefinition } from '../asl/types.js';
 import { compileMachine } from '../asl/machine.js';
 import type { CompiledMachine } from '../asl/machine.js';
 import { newRun, step } from '../asl/step.js';
-import type { Command, Outcome, RunResult, RunSnapshot, StepEnv, StepResult } from '../asl/step.js';
+import type { Command, Outcome, RunResult, RunSnapshot, StepEnv } from '../asl/step.js';
 import type { HistoryEventDraft } from '../asl/history.js';
 import type { Clock } from './clock.js';
 import { VirtualClock } from './clock.js';
 import { EngineStore } from './store.js';
-import type { ExecutionRow, ExecutionStatus, TimerKind } from './store.js';
+import type { ExecutionRow, ExecutionStatus, TimerKind, WriteOp } from './store.js';
+import type { Committer } from './committer.js';
+import { createCommitter } from './committer.js';
 import type { SqliteDatabase } from '../sqlite/database.js';
 import { resolveResource, toTaskError } from './resources.js';
 import type { Invoker, TaskContext, TaskResources } from './resources.js';
@@ -58,7 +60,16 @@ export interface EngineOptions {
    * 'before-dispatch'); crash tests kill the process there. @default none
    */
   crashPoint?: (name: CrashPoint) => void;
+  /**
+   * Commit batches on a writer thread with its own connection, so the next batch is stepped
+   * while the previous one waits for fsync. In-memory databases always commit inline.
+   * @default true
+   */
+  commitInWorker?: boolean;
 }
+
+/** Batches allowed in flight to the writer before stepping waits for one to land. */
+const maxPendingCommits = 8;
 
 export type CrashPoint = 'before-commit' | 'after-commit' | 'before-dispatch';
 
@@ -114,7 +125,7 @@ type InboxItem =
 
 /** What one batch will write and, once committed, do. */
 interface Batch {
-  writes: (() => void)[];
+  writes: WriteOp[];
   dirty: Map<number, ActiveRun>;
   history: Map<string, { first: number; events: JsonObject[] }>;
   after: (() => void)[];
@@ -149,6 +160,9 @@ export class Engine {
   private readonly pendingStarts = new Map<string, string>();
   private readonly waitingToStart: ActiveExecution[] = [];
   private inbox: InboxItem[] = [];
+  private readonly committer: Committer;
+  private readonly tokenPool = new TokenPool();
+  private readonly pendingCommits = new Set<Promise<void>>();
   private runSeq = 0;
   private running = 0;
   private inflight = 0;
@@ -166,6 +180,7 @@ export class Engine {
     this.maxBatch = options.maxBatch ?? 512;
     this.onError = options.onError ?? ((error) => console.error(error));
     this.crashPoint = options.crashPoint ?? (() => undefined);
+    this.committer = createCommitter(this.store, options.commitInWorker ?? true);
   }
 
   /** ARNs in AWS's shape for this engine's region and account. */
@@ -191,6 +206,8 @@ export class Engine {
   async stop(): Promise<void> {
     this.stopped = true;
     while (this.processing) await new Promise((resolve) => setImmediate(resolve));
+    await Promise.allSettled([...this.pendingCommits]);
+    await this.committer.close();
     for (const run of this.runs.values()) for (const cancel of run.cancelTimers) cancel();
     for (const execution of this.executions.values()) execution.cancelTimeout?.();
   }
@@ -283,7 +300,7 @@ export class Engine {
         stateMachineArn: machine.arn,
         done: (error) => {
           this.pendingStarts.delete(arn);
-          if (error) reject(error as Error);
+          if (error) reject(asError(error));
           else resolve({ executionArn: arn, startDate, created: true });
         },
       });
@@ -303,7 +320,7 @@ export class Engine {
         error,
         cause,
         done: (failure) =>
-          failure ? reject(failure as Error) : resolve({ stopDate: this.clock.now() }),
+          failure ? reject(asError(failure)) : resolve({ stopDate: this.clock.now() }),
       });
     });
   }
@@ -336,7 +353,7 @@ export class Engine {
         kind: 'redrive',
         arn: executionArn,
         done: (error) =>
-          error ? reject(error as Error) : resolve({ redriveDate: this.clock.now() }),
+          error ? reject(asError(error)) : resolve({ redriveDate: this.clock.now() }),
       });
     });
   }
@@ -365,13 +382,13 @@ export class Engine {
     try {
       run = this.runForToken(taskToken);
     } catch (error) {
-      return Promise.reject(error as Error);
+      return Promise.reject(asError(error));
     }
     const waiting = run.snapshot.waiting;
     if (waiting?.kind === 'task' && waiting.heartbeatSeconds !== undefined) {
       const due = this.clock.now() + waiting.heartbeatSeconds * 1000;
       this.heartbeatDue.set(taskToken, due);
-      this.store.updateTimerDue.run(due, timerId(run.id, 'heartbeat', taskToken));
+      this.store.write(['updateTimerDue', due, timerId(run.id, 'heartbeat', taskToken)]);
       this.armTimer(run, 'heartbeat', due, taskToken);
     }
     return Promise.resolve();
@@ -384,7 +401,7 @@ export class Engine {
         kind: 'outcome',
         runId: run.id,
         outcome: outcome(taskToken),
-        done: (error) => (error ? reject(error as Error) : resolve()),
+        done: (error) => (error ? reject(asError(error)) : resolve()),
       });
     });
   }
@@ -444,6 +461,7 @@ export class Engine {
     if (!(clock instanceof VirtualClock) || this.stopped) return;
     setImmediate(() => {
       if (this.inbox.length > 0 || this.processing || this.stopped) return;
+      if (this.pendingCommits.size > 0) return;
       if (this.inflight > clock.sleepers) return;
       clock.advance();
     });
@@ -463,24 +481,34 @@ export class Engine {
         throw error;
       }
     }
-    const store = this.store;
+    const ops = batch.writes;
+    for (const run of batch.dirty.values()) {
+      ops.push(['updateRun', JSON.stringify(run.snapshot), 'RUNNING', run.id]);
+    }
+    for (const [arn, chunk] of batch.history) {
+      const last = chunk.first + chunk.events.length - 1;
+      ops.push(['insertHistory', arn, chunk.first, last, JSON.stringify(chunk.events)]);
+    }
     this.crashPoint('before-commit');
-    store.db.transaction(() => {
-      for (const write of batch.writes) write();
-      for (const run of batch.dirty.values())
-        store.updateRun.run(JSON.stringify(run.snapshot), 'RUNNING', run.id);
-      for (const [arn, chunk] of batch.history) {
-        store.insertHistory.run(
-          arn,
-          chunk.first,
-          chunk.first + chunk.events.length - 1,
-          JSON.stringify(chunk.events),
-        );
-      }
-    })();
-    this.crashPoint('after-commit');
-    for (const action of batch.after) action();
-    for (const done of batch.done) done();
+    // Nothing of this batch happens outside until its commit is durable. The next batch may be
+    // built meanwhile: commits land in order, so the disk always holds a prefix of the batches.
+    const committed = this.committer.commit(ops).then(
+      () => {
+        this.crashPoint('after-commit');
+        for (const action of batch.after) action();
+        for (const done of batch.done) done();
+        if (this.inbox.length === 0 && !this.processing) this.maybeAdvanceVirtualTime();
+      },
+      (error: unknown) => {
+        // A failed commit leaves memory ahead of the disk: stop, so a restart recovers from disk.
+        this.stopped = true;
+        for (const done of batch.done) done(error);
+        this.onError(error);
+      },
+    );
+    this.pendingCommits.add(committed);
+    void committed.finally(() => this.pendingCommits.delete(committed));
+    if (this.pendingCommits.size >= maxPendingCommits) await Promise.race(this.pendingCommits);
   }
 
   private async apply(item: InboxItem, batch: Batch): Promise<void> {
@@ -532,7 +560,7 @@ export class Engine {
       for (const cancel of run.cancelTimers) cancel();
       run.cancelTimers = [];
       const runId = run.id;
-      batch.writes.push(() => this.store.deleteTimersOfRun.run(runId));
+      batch.writes.push(['deleteTimersOfRun', runId]);
     }
     for (const command of result.commands) await this.command(run, command, batch);
     if (result.result) {
@@ -581,16 +609,15 @@ export class Engine {
           run.children.add(child.id);
           const childId = child.id;
           const snapshot = JSON.stringify(child.snapshot);
-          batch.writes.push(() =>
-            this.store.insertRun.run(
-              childId,
-              execution.arn,
-              run.id,
-              spec.index,
-              'RUNNING',
-              snapshot,
-            ),
-          );
+          batch.writes.push([
+            'insertRun',
+            childId,
+            execution.arn,
+            run.id,
+            spec.index,
+            'RUNNING',
+            snapshot,
+          ]);
           await this.feed(child, { type: 'start' }, batch);
         }
         return;
@@ -604,7 +631,7 @@ export class Engine {
     const id = timerId(run.id, kind, key);
     const arn = run.execution.arn;
     const runId = run.id;
-    batch.writes.push(() => this.store.insertTimer.run(id, arn, runId, kind, dueAt, key));
+    batch.writes.push(['insertTimer', id, arn, runId, kind, dueAt, key]);
     batch.after.push(() => this.armTimer(run, kind, dueAt, key));
   }
 
@@ -742,7 +769,7 @@ export class Engine {
     this.forgetRun(run);
     const runId = run.id;
     batch.dirty.delete(run.id);
-    batch.writes.push(() => this.store.deleteRun.run(runId));
+    batch.writes.push(['deleteRun', runId]);
     if (parent) {
       parent.lastEventId = Math.max(parent.lastEventId, run.lastEventId);
       await this.feed(parent, { type: 'childDone', index: run.childIndex ?? 0, result }, batch);
@@ -770,20 +797,21 @@ export class Engine {
     const rootSnapshot = root ? JSON.stringify({ ...root.snapshot, waiting: undefined }) : null;
     for (const run of batch.dirty.values())
       if (run.execution === execution) batch.dirty.delete(run.id);
-    batch.writes.push(() => {
-      this.store.closeExecution.run({
+    batch.writes.push([
+      'closeExecution',
+      {
         arn,
         status,
         output: 'output' in result ? JSON.stringify(result.output) : null,
         error: 'error' in result ? result.error : null,
         cause: 'cause' in result ? result.cause : null,
         stop_date: stopDate,
-      });
-      // The root run keeps the state it stopped in: a redrive starts there.
-      if (rootSnapshot) this.store.endRun.run(rootSnapshot, execution.rootRunId);
-      this.store.deleteRunsOfExecution.run(arn, execution.rootRunId);
-      this.store.deleteTimersOfExecution.run(arn);
-    });
+      },
+    ]);
+    // The root run keeps the state it stopped in: a redrive starts there.
+    if (rootSnapshot) batch.writes.push(['endRun', rootSnapshot, execution.rootRunId]);
+    batch.writes.push(['deleteRunsOfExecution', arn, execution.rootRunId]);
+    batch.writes.push(['deleteTimersOfExecution', arn]);
     batch.after.push(() => {
       const list = this.waiters.get(arn);
       if (list) {
@@ -847,8 +875,9 @@ export class Engine {
     const inputText = JSON.stringify(item.input);
     const rootSnapshot = JSON.stringify(root.snapshot);
     const rootId = root.id;
-    batch.writes.push(() => {
-      this.store.insertExecution.run({
+    batch.writes.push([
+      'insertExecution',
+      {
         arn: item.arn,
         state_machine_arn: machineRow.arn,
         name: item.name,
@@ -857,9 +886,9 @@ export class Engine {
         start_date: now,
         seed,
         timeout_at: timeoutAt,
-      });
-      this.store.insertRun.run(rootId, item.arn, null, null, 'RUNNING', rootSnapshot);
-    });
+      },
+    ]);
+    batch.writes.push(['insertRun', rootId, item.arn, null, null, 'RUNNING', rootSnapshot]);
     this.record(
       root,
       [
@@ -907,10 +936,7 @@ export class Engine {
   ): void {
     const arn = execution.arn;
     const id = `${arn}:execution-timeout`;
-    if (batch)
-      batch.writes.push(() =>
-        this.store.insertTimer.run(id, arn, null, 'execution-timeout', dueAt, null),
-      );
+    if (batch) batch.writes.push(['insertTimer', id, arn, null, 'execution-timeout', dueAt, null]);
     const arm = () => {
       execution.cancelTimeout = this.clock.schedule(dueAt, () => {
         this.enqueue({
@@ -971,10 +997,8 @@ export class Engine {
     execution.rootRunId = root.id;
     const timeoutSeconds = machine.definition.TimeoutSeconds;
     const timeoutAt = timeoutSeconds === undefined ? null : now + timeoutSeconds * 1000;
-    batch.writes.push(() => {
-      this.store.reopenExecution.run({ arn, redrive_date: now, timeout_at: timeoutAt });
-      this.store.updateRun.run(JSON.stringify(root.snapshot), 'RUNNING', root.id);
-    });
+    batch.writes.push(['reopenExecution', { arn, redrive_date: now, timeout_at: timeoutAt }]);
+    batch.writes.push(['updateRun', JSON.stringify(root.snapshot), 'RUNNING', root.id]);
     this.record(
       root,
       [
@@ -1156,10 +1180,7 @@ export class Engine {
     for (const child of [...run.children]) this.dropRun(child, batch);
     this.forgetRun(run);
     batch.dirty.delete(runId);
-    batch.writes.push(() => {
-      this.store.deleteRun.run(runId);
-      this.store.deleteTimersOfRun.run(runId);
-    });
+    batch.writes.push(['deleteRun', runId], ['deleteTimersOfRun', runId]);
   }
 
   /** Gives events their ids and links, and adds them to the batch's history chunk. */
@@ -1183,7 +1204,7 @@ export class Engine {
     return {
       now: this.clock.now(),
       random: lazyRandom(execution.seed, run.id, run.snapshot.seq),
-      newToken: () => randomBytes(24).toString('base64url'),
+      newToken: () => this.tokenPool.next(),
       execution: execution.contextExecution,
       stateMachine: execution.contextStateMachine,
     };
@@ -1221,6 +1242,25 @@ export class Engine {
   }
 }
 
+/**
+ * Unguessable task tokens (24 random bytes each), drawn from a buffer refilled 256 tokens at a
+ * time: one call into the CSPRNG per 256 tasks instead of one per task.
+ */
+class TokenPool {
+  private buffer = Buffer.alloc(0);
+  private offset = 0;
+
+  next(): string {
+    if (this.offset >= this.buffer.length) {
+      this.buffer = randomBytes(24 * 256);
+      this.offset = 0;
+    }
+    const token = this.buffer.toString('base64url', this.offset, this.offset + 24);
+    this.offset += 24;
+    return token;
+  }
+}
+
 /** Seeds the step's generator only if the step draws a number (most never do). */
 function lazyRandom(seed: string, runId: number, seq: number): () => number {
   let random: (() => number) | undefined;
@@ -1231,11 +1271,16 @@ function timerId(runId: number, kind: TimerKind, key: string): string {
   return `${runId}:${kind}:${key}`;
 }
 
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
 /** AWS: names are 1-80 characters, without whitespace, wildcards, brackets or control characters. */
 export function validateName(name: string): void {
   if (
     name.length < 1 ||
     name.length > 80 ||
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what AWS forbids
     /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/.test(name)
   ) {
     throw new EngineError(EngineErrorCode.InvalidName, `Invalid Name: '${name}'`);

@@ -4,6 +4,7 @@
  * inside one transaction per batch of transitions (group commit); nothing here decides anything.
  */
 import { createHash } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from '../sqlite/database.js';
 import { migrate } from '../sqlite/database.js';
 
@@ -96,6 +97,36 @@ export interface HistoryChunkRow {
   events: string;
 }
 
+/**
+ * Every statement that changes the engine's tables, by name. A batch of transitions is a list of
+ * [name, ...parameters] operations, so it can be committed on this connection or handed to the
+ * commit worker (commit-worker.mjs), which prepares the same statements on its own connection.
+ */
+export const writeStatements = {
+  insertExecution: `INSERT INTO executions (arn, state_machine_arn, name, definition_hash, status, input, start_date, seed, timeout_at)
+     VALUES (@arn, @state_machine_arn, @name, @definition_hash, 'RUNNING', @input, @start_date, @seed, @timeout_at)`,
+  closeExecution: `UPDATE executions SET status = @status, output = @output, error = @error, cause = @cause, stop_date = @stop_date
+     WHERE arn = @arn AND status = 'RUNNING'`,
+  reopenExecution: `UPDATE executions SET status = 'RUNNING', output = NULL, error = NULL, cause = NULL, stop_date = NULL,
+     redrive_count = redrive_count + 1, redrive_date = @redrive_date, timeout_at = @timeout_at WHERE arn = @arn`,
+  insertRun:
+    'INSERT INTO runs (id, execution_arn, parent_id, child_index, status, snapshot) VALUES (?, ?, ?, ?, ?, ?)',
+  updateRun: 'UPDATE runs SET snapshot = ?, status = ? WHERE id = ?',
+  endRun: "UPDATE runs SET snapshot = ?, status = 'ENDED' WHERE id = ?",
+  deleteRun: 'DELETE FROM runs WHERE id = ?',
+  deleteRunsOfExecution: 'DELETE FROM runs WHERE execution_arn = ? AND id != ?',
+  insertHistory:
+    'INSERT INTO history (execution_arn, first_id, last_id, events) VALUES (?, ?, ?, ?)',
+  insertTimer:
+    'INSERT OR REPLACE INTO timers (id, execution_arn, run_id, kind, due_at, token) VALUES (?, ?, ?, ?, ?, ?)',
+  deleteTimersOfRun: 'DELETE FROM timers WHERE run_id = ?',
+  deleteTimersOfExecution: 'DELETE FROM timers WHERE execution_arn = ?',
+  updateTimerDue: 'UPDATE timers SET due_at = ? WHERE id = ?',
+} as const;
+export type WriteName = keyof typeof writeStatements;
+/** One change: a statement name and its parameters (structured-cloneable data). */
+export type WriteOp = [WriteName, ...unknown[]];
+
 export function definitionHash(body: string): string {
   return createHash('sha256').update(body).digest('hex');
 }
@@ -110,31 +141,23 @@ export class EngineStore {
   readonly getStateMachine;
   readonly getStateMachineByName;
   readonly listStateMachines;
-  readonly insertExecution;
   readonly getExecution;
-  readonly closeExecution;
-  readonly reopenExecution;
   readonly runningExecutions;
-  readonly insertRun;
-  readonly updateRun;
-  readonly deleteRunsOfExecution;
-  readonly endRun;
-  readonly deleteRun;
   readonly runsOfExecution;
   readonly maxRunId;
-  readonly insertHistory;
   readonly historyOf;
   readonly lastEventId;
-  readonly insertTimer;
-  readonly deleteTimersOfRun;
   readonly deleteTimer;
-  readonly deleteTimersOfExecution;
   readonly timersOfExecution;
   readonly allTimers;
-  readonly updateTimerDue;
+
+  private readonly writes: Record<WriteName, Statement>;
 
   constructor(readonly db: SqliteDatabase) {
     migrate(db, 'engine', migrations);
+    this.writes = Object.fromEntries(
+      Object.entries(writeStatements).map(([name, sql]) => [name, db.prepare(sql)]),
+    ) as Record<WriteName, Statement>;
     this.insertDefinition = db.prepare(
       'INSERT OR IGNORE INTO definitions (hash, body) VALUES (?, ?)',
     );
@@ -159,55 +182,40 @@ export class EngineStore {
     this.listStateMachines = db.prepare<[string, number], StateMachineRow>(
       'SELECT * FROM state_machines WHERE name > ? ORDER BY name LIMIT ?',
     );
-    this.insertExecution = db.prepare(
-      `INSERT INTO executions (arn, state_machine_arn, name, definition_hash, status, input, start_date, seed, timeout_at)
-       VALUES (@arn, @state_machine_arn, @name, @definition_hash, 'RUNNING', @input, @start_date, @seed, @timeout_at)`,
-    );
     this.getExecution = db.prepare<[string], ExecutionRow>(
       'SELECT * FROM executions WHERE arn = ?',
-    );
-    this.closeExecution = db.prepare(
-      `UPDATE executions SET status = @status, output = @output, error = @error, cause = @cause, stop_date = @stop_date
-       WHERE arn = @arn AND status = 'RUNNING'`,
-    );
-    this.reopenExecution = db.prepare(
-      `UPDATE executions SET status = 'RUNNING', output = NULL, error = NULL, cause = NULL, stop_date = NULL,
-       redrive_count = redrive_count + 1, redrive_date = @redrive_date, timeout_at = @timeout_at WHERE arn = @arn`,
     );
     this.runningExecutions = db.prepare<[], ExecutionRow>(
       "SELECT * FROM executions WHERE status = 'RUNNING'",
     );
-    this.insertRun = db.prepare(
-      'INSERT INTO runs (id, execution_arn, parent_id, child_index, status, snapshot) VALUES (?, ?, ?, ?, ?, ?)',
-    );
-    this.updateRun = db.prepare('UPDATE runs SET snapshot = ?, status = ? WHERE id = ?');
-    this.endRun = db.prepare("UPDATE runs SET snapshot = ?, status = 'ENDED' WHERE id = ?");
-    this.deleteRun = db.prepare('DELETE FROM runs WHERE id = ?');
-    this.deleteRunsOfExecution = db.prepare('DELETE FROM runs WHERE execution_arn = ? AND id != ?');
     this.runsOfExecution = db.prepare<[string], RunRow>(
       'SELECT * FROM runs WHERE execution_arn = ? ORDER BY id',
     );
     this.maxRunId = db.prepare<[], { id: number | null }>('SELECT MAX(id) AS id FROM runs');
-    this.insertHistory = db.prepare(
-      'INSERT INTO history (execution_arn, first_id, last_id, events) VALUES (?, ?, ?, ?)',
-    );
     this.historyOf = db.prepare<[string], HistoryChunkRow>(
       'SELECT first_id, last_id, events FROM history WHERE execution_arn = ? ORDER BY first_id',
     );
     this.lastEventId = db.prepare<[string], { id: number | null }>(
       'SELECT MAX(last_id) AS id FROM history WHERE execution_arn = ?',
     );
-    this.insertTimer = db.prepare(
-      'INSERT OR REPLACE INTO timers (id, execution_arn, run_id, kind, due_at, token) VALUES (?, ?, ?, ?, ?, ?)',
-    );
-    this.deleteTimersOfRun = db.prepare('DELETE FROM timers WHERE run_id = ?');
     this.deleteTimer = db.prepare('DELETE FROM timers WHERE id = ?');
-    this.deleteTimersOfExecution = db.prepare('DELETE FROM timers WHERE execution_arn = ?');
     this.timersOfExecution = db.prepare<[string], TimerRow>(
       'SELECT * FROM timers WHERE execution_arn = ?',
     );
     this.allTimers = db.prepare<[], TimerRow>('SELECT * FROM timers');
-    this.updateTimerDue = db.prepare('UPDATE timers SET due_at = ? WHERE id = ?');
+  }
+
+  /** Applies one batch of changes in one transaction on this connection. */
+  commit(ops: readonly WriteOp[]): void {
+    this.db.transaction(() => {
+      for (const [name, ...params] of ops) this.writes[name].run(...params);
+    })();
+  }
+
+  /** Runs one change outside any batch (e.g. a heartbeat moving its timer). */
+  write(op: WriteOp): void {
+    const [name, ...params] = op;
+    this.writes[name].run(...params);
   }
 
   /** Stores a definition body once, by content hash, and returns the hash. */
