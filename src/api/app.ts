@@ -6,7 +6,7 @@
  */
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { IdempotencyStore } from '../adapters/sqlite/sqlite-idempotency.js';
 import type { StepFunctionsControl } from '../engine/control.js';
@@ -61,7 +61,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     loggerInstance: deps.logger,
     // Fastify's own per-request lines would log URLs with query strings and, on errors, more;
     // the onResponse hook below logs what is safe.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.limits.bodyLimitBytes,
     return503OnClosing: true,
     ajv: {
@@ -72,6 +72,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         coerceTypes: false,
         useDefaults: false,
         allErrors: true,
+        // payment_amount is a number or a decimal string: a union type, valid draft-04.
+        allowUnionTypes: true,
       },
     },
   });

@@ -9,9 +9,12 @@ import type { Io } from './asl-commands.js';
 const usage = `Usage: paystep <command> [options]
 
 Commands:
-  start [--port <n>] [--data <dir>]
+  start [--port <n>] [--data <dir>] [--host <addr>] [--sfn-port <n>]
                                  run paystep on the embedded default: the durable engine on a SQLite
-                                 file, with the Step Functions API on loopback
+                                 file in the data directory, the payment workflow, the HTTP API
+                                 (default http://127.0.0.1:8080, docs at /docs) and the Step Functions
+                                 API (port 8083), loopback only. Settings: PAYSTEP_* variables or a
+                                 JSON file named by PAYSTEP_CONFIG (see the README)
   sfn-server --port <n> --db <file> --tasks <module>
                                  only a local Step Functions: Task resources resolve to the module
   asl validate <definition.json> validate an Amazon States Language definition (exit 2 if invalid)
@@ -49,6 +52,10 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
         throw new UsageError(`unknown command '${command}'`);
     }
   } catch (error) {
+    if (error instanceof Error && error.name === 'ConfigError') {
+      io.stderr(`paystep: ${error.message}`);
+      return 2;
+    }
     if (error instanceof UsageError) {
       io.stderr(`paystep: ${error.message}\n\n${usage}`);
       return 2;

@@ -43,7 +43,7 @@ const acceptedSchema = {
 } as const;
 
 export function webhookRoutes(deps: WebhookRouteDeps) {
-  const ajv = new Ajv({ allErrors: true, coerceTypes: false, strict: false });
+  const ajv = new Ajv({ allErrors: true, coerceTypes: false, allowUnionTypes: true });
   const validators = Object.fromEntries(
     Object.entries(webhookDataSchemas).map(([type, schema]) => [type, ajv.compile(schema)]),
   );
@@ -135,8 +135,10 @@ export function webhookRoutes(deps: WebhookRouteDeps) {
         }
         const transactionId = String(event.data['transaction_id']);
         const sent = await deps.queue.send(JSON.stringify(event), {
-          // One payment's events are applied in the order they arrived, one at a time.
-          groupId: transactionId,
+          // Events of one type for one payment are applied in arrival order, one at a time. Not
+          // one group per payment: a review decision that arrives before its payment.created
+          // would be retried at the head of the group and block the event it waits for.
+          groupId: `${event.type}:${transactionId}`,
           deduplicationId: event.id,
         });
         return reply

@@ -9,7 +9,7 @@
  *   that arrives after the review was decided or the payment moved on is recorded and ignored:
  *   an out-of-order event never moves a transaction backwards.
  *
- * Events of one payment are applied one at a time in arrival order (the queue's message groups);
+ * Events of one type for one payment are applied one at a time in arrival order (message groups);
  * failures are retried with backoff and end in the dead-letter queue after maxReceiveCount.
  */
 import type { JsonObject } from '../../asl/json.js';
