@@ -66,6 +66,11 @@ export interface EngineOptions {
    * @default true
    */
   commitInWorker?: boolean;
+  /**
+   * Hears every history event once it is committed, in order per execution: the feed for
+   * metrics, alarms and live views. Must not throw or block. @default none
+   */
+  onEvents?: (executionArn: string, stateMachineArn: string, events: readonly JsonObject[]) => void;
 }
 
 /** Batches allowed in flight to the writer before stepping waits for one to land. */
@@ -127,7 +132,7 @@ type InboxItem =
 interface Batch {
   writes: WriteOp[];
   dirty: Map<number, ActiveRun>;
-  history: Map<string, { first: number; events: JsonObject[] }>;
+  history: Map<string, { first: number; stateMachineArn: string; events: JsonObject[] }>;
   after: (() => void)[];
   done: ((error?: unknown) => void)[];
 }
@@ -149,6 +154,7 @@ export class Engine {
   private readonly maxBatch: number;
   private readonly onError: (error: unknown) => void;
   private readonly crashPoint: (name: CrashPoint) => void;
+  private readonly onEvents: EngineOptions['onEvents'];
 
   private readonly executions = new Map<string, ActiveExecution>();
   private readonly runs = new Map<number, ActiveRun>();
@@ -180,6 +186,7 @@ export class Engine {
     this.maxBatch = options.maxBatch ?? 512;
     this.onError = options.onError ?? ((error) => console.error(error));
     this.crashPoint = options.crashPoint ?? (() => undefined);
+    this.onEvents = options.onEvents;
     this.committer = createCommitter(this.store, options.commitInWorker ?? true);
   }
 
@@ -495,6 +502,7 @@ export class Engine {
     const committed = this.committer.commit(ops).then(
       () => {
         this.crashPoint('after-commit');
+        if (this.onEvents) this.publish(batch);
         for (const action of batch.after) action();
         for (const done of batch.done) done();
         if (this.inbox.length === 0 && !this.processing) this.maybeAdvanceVirtualTime();
@@ -509,6 +517,16 @@ export class Engine {
     this.pendingCommits.add(committed);
     void committed.finally(() => this.pendingCommits.delete(committed));
     if (this.pendingCommits.size >= maxPendingCommits) await Promise.race(this.pendingCommits);
+  }
+
+  private publish(batch: Batch): void {
+    for (const [arn, chunk] of batch.history) {
+      try {
+        this.onEvents?.(arn, chunk.stateMachineArn, chunk.events);
+      } catch (error) {
+        this.onError(error);
+      }
+    }
   }
 
   private async apply(item: InboxItem, batch: Batch): Promise<void> {
@@ -1190,7 +1208,11 @@ export class Engine {
     const now = this.clock.now();
     let chunk = batch.history.get(execution.arn);
     if (!chunk) {
-      chunk = { first: execution.nextEventId, events: [] };
+      chunk = {
+        first: execution.nextEventId,
+        stateMachineArn: execution.stateMachineArn,
+        events: [],
+      };
       batch.history.set(execution.arn, chunk);
     }
     for (const draft of drafts) {

@@ -125,7 +125,7 @@ await Promise.all(
     const row = await engine.waitForExecution(executionArn);
     results[`e${id}`] = {
       status: row.status,
-      output: row.output === null ? null : JSON.parse(row.output),
+      output: row.output === null ? null : (JSON.parse(row.output) as unknown),
       events: control.history(executionArn).map((event) => event.type),
     };
   }),

@@ -229,4 +229,54 @@ describe('durable engine', () => {
       code: 'TaskDoesNotExist',
     });
   });
+
+  it('runs a JSONata workflow with variables, Arguments, Output and a Map over Items', async () => {
+    t = createTestEngine({
+      handlers: { price: (input) => ({ cents: (input as { qty: number }).qty * 250 }) },
+    });
+    const result = await t.run(
+      {
+        QueryLanguage: 'JSONata',
+        StartAt: 'Remember',
+        States: {
+          Remember: {
+            Type: 'Pass',
+            Assign: { customer: '{% $states.input.customer %}' },
+            Next: 'Price',
+          },
+          Price: {
+            Type: 'Map',
+            Items: '{% $states.input.lines %}',
+            ItemProcessor: {
+              StartAt: 'One',
+              States: {
+                One: {
+                  Type: 'Task',
+                  Resource: fn('price'),
+                  Arguments: { qty: '{% $states.input.qty %}' },
+                  End: true,
+                },
+              },
+            },
+            Output: { customer: '{% $customer %}', total: '{% $sum($states.result.cents) %}' },
+            End: true,
+          },
+        },
+      },
+      { customer: 'CUST-1', lines: [{ qty: 1 }, { qty: 3 }] },
+    );
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.output).toEqual({ customer: 'CUST-1', total: 1000 });
+  });
+
+  it('tells listeners about committed history events in order', async () => {
+    const heard: string[] = [];
+    t = createTestEngine({}, undefined, {
+      onEvents: (_arn, _machine, events) => {
+        for (const event of events) heard.push(event.type as string);
+      },
+    });
+    const result = await t.run({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } });
+    expect(heard).toEqual(result.history.map((event) => event.type));
+  });
 });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { openDatabase } from '../../src/sqlite/database.js';
 import type { SqliteDatabase } from '../../src/sqlite/database.js';
 import { Engine } from '../../src/engine/engine.js';
+import type { EngineOptions } from '../../src/engine/engine.js';
 import { VirtualClock } from '../../src/engine/clock.js';
 import { StepFunctionsControl } from '../../src/engine/control.js';
 import type { TaskResources } from '../../src/engine/resources.js';
@@ -37,12 +38,13 @@ let machines = 0;
 export function createTestEngine(
   resources: Partial<TaskResources> = {},
   file?: string,
+  options: Partial<Omit<EngineOptions, 'db' | 'clock' | 'resources'>> = {},
 ): TestEngine {
   const dir = file ? undefined : mkdtempSync(join(tmpdir(), 'paystep-test-'));
   const path = file ?? join(dir as string, 'paystep.db');
   const db = openDatabase(path, { synchronous: 'OFF' });
   const clock = new VirtualClock();
-  const engine = new Engine({ db, clock, resources: { handlers: {}, ...resources } });
+  const engine = new Engine({ db, clock, resources: { handlers: {}, ...resources }, ...options });
   const control = new StepFunctionsControl(engine);
   engine.start();
   return {
