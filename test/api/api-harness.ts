@@ -23,7 +23,7 @@ export interface TestApi {
   dir: string;
   keys: { submit: string; read: string; operate: string };
   /** Sends a request through fastify.inject with the given API key. */
-  call(options: InjectOptions & { key?: string }): Promise<LightMyRequestResponse>;
+  call(options: InjectOptions & { key?: string | undefined }): Promise<LightMyRequestResponse>;
   /** A signed webhook POST (signed now on the virtual clock unless told otherwise). */
   webhook(
     body: unknown,
