@@ -183,12 +183,7 @@ function compileState(
   const jsonPath = ql === 'JSONPath';
   const numbers: Record<string, Evaluator> = {};
   const addNumber = (field: string) => {
-    const evaluator = numberField(
-      def[field] as Json | undefined,
-      def[`${field}Path`] as string | undefined,
-      ql,
-      field,
-    );
+    const evaluator = numberField(def[field], def[`${field}Path`] as string | undefined, ql, field);
     if (evaluator) numbers[field] = evaluator;
   };
   let branches: CompiledScope[] = [];
