@@ -60,6 +60,7 @@ export class VirtualClock implements Clock {
   private seq = 0;
   private timers: VirtualTimer[] = [];
   private sleeping = 0;
+  private readonly sleepListeners = new Set<() => void>();
 
   /** @param start epoch ms the clock starts at (default 2026-01-01T00:00:00Z: deterministic). */
   constructor(start = Date.UTC(2026, 0, 1)) {
@@ -91,8 +92,18 @@ export class VirtualClock implements Clock {
     };
   }
 
+  /**
+   * Calls `listener` whenever a caller starts sleeping: the moment an owner waiting for
+   * "everything in flight is asleep" should look again. Returns an unsubscribe function.
+   */
+  onSleep(listener: () => void): () => void {
+    this.sleepListeners.add(listener);
+    return () => this.sleepListeners.delete(listener);
+  }
+
   sleep(ms: number): Promise<void> {
     this.sleeping++;
+    for (const listener of this.sleepListeners) listener();
     return new Promise((resolve) => {
       this.schedule(this.current + Math.max(0, ms), () => {
         this.sleeping--;

@@ -187,6 +187,11 @@ export class Engine {
     this.onError = options.onError ?? ((error) => console.error(error));
     this.crashPoint = options.crashPoint ?? (() => undefined);
     this.onEvents = options.onEvents;
+    if (this.clock instanceof VirtualClock) {
+      this.clock.onSleep(() => {
+        if (this.inbox.length === 0 && !this.processing) this.maybeAdvanceVirtualTime();
+      });
+    }
     this.committer = createCommitter(this.store, options.commitInWorker ?? true);
   }
 
