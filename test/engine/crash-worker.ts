@@ -126,7 +126,13 @@ await Promise.all(
     results[`e${id}`] = {
       status: row.status,
       output: row.output === null ? null : (JSON.parse(row.output) as unknown),
-      events: control.history(executionArn).map((event) => event.type),
+      // Concurrent Map iterations and Parallel branches may interleave differently from run to
+      // run (as on AWS), so compare which events happened, and that ids have no gap or repeat.
+      events: control
+        .history(executionArn)
+        .map((event) => event.type)
+        .sort(),
+      contiguousIds: control.history(executionArn).every((event, index) => event.id === index + 1),
     };
   }),
 );
