@@ -123,7 +123,7 @@ export class DashboardQueries {
         [number, number, number, number],
         { bucket: number; started: number; succeeded: number; failed: number }
       >(
-        `SELECT (start_date - ?) / ? AS bucket, COUNT(*) AS started,
+        `SELECT CAST((start_date - ?) / ? AS INTEGER) AS bucket, COUNT(*) AS started,
                 SUM(status = 'SUCCEEDED') AS succeeded, SUM(status IN ${failedStatuses}) AS failed
          FROM executions WHERE start_date >= ? AND start_date < ? GROUP BY bucket`,
       )
