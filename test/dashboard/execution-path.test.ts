@@ -68,7 +68,7 @@ describe('executionPath on hand-written histories', () => {
       timestamp: 1000 * id,
       type,
       ...(details ? { [`${type[0]?.toLowerCase()}${type.slice(1)}EventDetails`]: details } : {}),
-    }) as HistoryEvent;
+    });
 
   it.each([
     {
