@@ -12,6 +12,16 @@ afterEach(async () => {
   await world.close();
 });
 
+async function reviewToken(world: PaymentWorld, id: string): Promise<string> {
+  for (;;) {
+    const transaction = await world.store.get(id);
+    if (transaction?.status === 'IN_REVIEW') {
+      return (transaction as unknown as { review_task_token: string }).review_task_token;
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 const stateNames = (world: PaymentWorld, arn: string) =>
   world.control
     .history(arn)
@@ -166,6 +176,34 @@ describe('payment workflow on the durable engine', () => {
     expect(row.status).toBe('SUCCEEDED');
     expect((await world.store.get(id))?.status).toBe('COMPLETED');
     expect(world.gateway.chargeCount(id)).toBe(1);
+  });
+
+  it('declines a reviewed payment the operator rejects, without charging', async () => {
+    world = paymentWorld();
+    const payment = examplePayment({ payment_amount: '5000.00' });
+    const id = payment.transaction_id as string;
+    const executionArn = await world.start(payment);
+    const token = await reviewToken(world, id);
+    await world.engine.sendTaskSuccess(
+      token,
+      JSON.stringify({ decision: 'reject', reviewer: 'ops@example.com' }),
+    );
+    expect((await world.engine.waitForExecution(executionArn)).status).toBe('SUCCEEDED');
+    expect((await world.store.get(id))?.status).toBe('DECLINED');
+    expect(world.gateway.ledger()).toEqual([]);
+  });
+
+  it('declines a reviewed payment nobody answered once the review times out', async () => {
+    world = paymentWorld();
+    const payment = examplePayment({ payment_amount: '5000.00' });
+    const id = payment.transaction_id as string;
+    const before = world.clock.now();
+    const result = await world.pay(payment);
+    expect(result.status).toBe('SUCCEEDED');
+    expect((await world.store.get(id))?.status).toBe('DECLINED');
+    expect(stateNames(world, result.executionArn)).toContain('ReviewExpired');
+    expect(world.clock.now() - before).toBeGreaterThanOrEqual(43_200_000);
+    expect(world.gateway.ledger()).toEqual([]);
   });
 
   it('declines a payment from a blocked customer without charging', async () => {
