@@ -1,0 +1,162 @@
+/**
+ * The simulation driver: submits the day's planned payments at their arrival times on the
+ * virtual clock, lets the simulated operator answer manual reviews after a delay, evaluates the
+ * alarms at every minute boundary virtual time passes, and returns once every payment's workflow
+ * has finished. Everything it leaves behind is in the SQLite file, so the summary is read from
+ * there, and a process killed mid-day resumes by running this again on the same file: arrivals
+ * already submitted are idempotent starts, running executions recover, reviews are re-found.
+ */
+import { randomFor } from '../adapters/gateway/seeded-random.js';
+import { SqliteTransactionQueries } from '../api/transaction-queries.js';
+import type { CrashPoint } from '../engine/engine.js';
+import type { DayPlan, PlannedPayment } from './day-plan.js';
+import { planDay } from './day-plan.js';
+import type { SimulationConfig } from './sim-config.js';
+import { MinuteMs } from './sim-config.js';
+import type { SimWorld } from './sim-world.js';
+import { openSimWorld } from './sim-world.js';
+
+/** How far a running simulation got. */
+export interface SimulationProgress {
+  readonly total: number;
+  readonly submitted: number;
+  readonly finished: number;
+  /** Virtual time now, epoch ms. */
+  readonly virtualNow: number;
+}
+
+export interface RunSimulationOptions {
+  /** The SQLite file the day is kept in (created, or resumed if it holds a partial day). */
+  file: string;
+  /** Told after each submission and each finished payment. @default none */
+  onProgress?: (progress: SimulationProgress) => void;
+  /** Crash points of the engine's commit cycle, for chaos. @default none */
+  crashPoint?: (name: CrashPoint) => void;
+  /** How long after the last payment alarms keep being evaluated, ms. @default 10 min */
+  settleMs?: number;
+}
+
+/** Runs (or resumes) the day of `config` in `options.file` until every payment has finished. */
+export async function runSimulation(
+  config: SimulationConfig,
+  options: RunSimulationOptions,
+): Promise<DayPlan> {
+  const plan = planDay(config);
+  let failure: unknown;
+  // The operator needs the world, and the world tells the operator: tie the knot lazily.
+  const reviews = reviewScheduler(config, () => world);
+  const world: SimWorld = openSimWorld(config, {
+    file: options.file,
+    onReviewRequested: (id) => reviews.schedule(id, world.clock.now()),
+    ...(options.crashPoint ? { crashPoint: options.crashPoint } : {}),
+    onError: (error) => {
+      failure ??= error;
+    },
+  });
+  try {
+    await drive(world, plan, options, reviews, () => failure);
+  } finally {
+    await world.close();
+  }
+  return plan;
+}
+
+interface ReviewScheduler {
+  schedule(transactionId: string, requestedAt: number): void;
+}
+
+/**
+ * The simulated operator: decides each review after a delay drawn from the seed and the
+ * transaction id (so a restarted day decides the same way), approving most.
+ */
+function reviewScheduler(config: SimulationConfig, world: () => SimWorld): ReviewScheduler {
+  const pending = new Set<string>();
+  return {
+    schedule(transactionId, requestedAt) {
+      if (pending.has(transactionId)) return;
+      pending.add(transactionId);
+      const random = randomFor(config.seed, 'review', transactionId);
+      const delay =
+        config.reviewDelayMinMs + random() * (config.reviewDelayMaxMs - config.reviewDelayMinMs);
+      const decision = random() < config.reviewApproveRate ? 'approve' : 'reject';
+      const { clock, operations } = world();
+      clock.schedule(Math.max(clock.now(), Math.round(requestedAt + delay)), () => {
+        pending.delete(transactionId);
+        // A review no longer waiting (decided before a crash, or expired) is a Conflict: fine.
+        operations
+          .decideReview(transactionId, decision, 'operator:simulated', 'simulated operator')
+          .catch(() => undefined);
+      });
+    },
+  };
+}
+
+async function drive(
+  world: SimWorld,
+  plan: DayPlan,
+  options: RunSimulationOptions,
+  reviews: ReviewScheduler,
+  failure: () => unknown,
+): Promise<void> {
+  const { clock, engine, operations } = world;
+  const payments = plan.payments;
+  const total = payments.length;
+  let submitted = 0;
+  let finished = 0;
+  let nextEvaluation = Math.floor(clock.now() / MinuteMs) * MinuteMs + MinuteMs;
+  const catchUpAlarms = (until: number) => {
+    for (; nextEvaluation <= until; nextEvaluation += MinuteMs)
+      world.evaluateAlarmsAt(nextEvaluation);
+  };
+  const report = () =>
+    options.onProgress?.({ total, submitted, finished, virtualNow: clock.now() });
+
+  engine.start();
+  // Reviews a previous process left waiting: the operator has not forgotten them.
+  const queries = new SqliteTransactionQueries(world.db);
+  for (let cursor: string | undefined, first = true; first || cursor !== undefined; first = false) {
+    const page = queries.list({
+      status: 'IN_REVIEW',
+      limit: 1000,
+      ...(cursor === undefined ? {} : { cursor }),
+    });
+    for (const item of page.items) reviews.schedule(item.transaction_id, item.updated_at);
+    cursor = page.next_cursor;
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    const fail = (error: unknown) =>
+      reject(error instanceof Error ? error : new Error(String(error)));
+    const onFinished = () => {
+      finished++;
+      world.recordActivity(clock.now());
+      world.saveClock();
+      catchUpAlarms(clock.now());
+      report();
+      const error = failure();
+      if (error !== undefined) fail(error);
+      else if (finished === total) resolve();
+    };
+    const submit = (payment: PlannedPayment) => {
+      submitted++;
+      world.saveClock();
+      catchUpAlarms(clock.now());
+      report();
+      operations
+        .submit(payment.request, { prevalidate: false })
+        .then((started) => engine.waitForExecution(started.execution_arn))
+        .then(onFinished, fail);
+    };
+    // One arrival timer at a time: the clock's timer list stays short.
+    let next = 0;
+    const arrive = () => {
+      while (next < total && (payments[next] as PlannedPayment).at <= clock.now())
+        submit(payments[next++] as PlannedPayment);
+      if (next < total) clock.schedule((payments[next] as PlannedPayment).at, arrive);
+    };
+    arrive();
+    if (total === 0) resolve();
+  });
+  // Let the alarms see the end of the day settle (metrics after the last payment are empty).
+  catchUpAlarms(clock.now() + (options.settleMs ?? 10 * MinuteMs));
+}
