@@ -125,9 +125,9 @@ export class PaymentOperations {
         { status: transaction.status },
       );
     }
-    const output: JsonObject = { decision, reviewer, ...(note === undefined ? {} : { note }) };
+    const output = JSON.stringify({ decision, reviewer, ...(note === undefined ? {} : { note }) });
     try {
-      await this.deps.control.engine.sendTaskSuccess(token, JSON.stringify(output));
+      await this.deps.control.engine.sendTaskSuccess(token, output);
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       if (code === EngineErrorCode.TaskDoesNotExist || code === EngineErrorCode.InvalidToken) {

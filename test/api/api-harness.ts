@@ -1,5 +1,5 @@
 /**
- * paystep as the API tests use it: createPaystep on a temporary data directory with the virtual
+ * paystep as the API tests use it: createPaystep on a temporary data directory with a manual
  * clock, a known webhook secret, API keys of each scope, and helpers to sign webhooks, run the
  * queue consumer one batch at a time and wait for a payment's workflow to finish.
  */
@@ -9,17 +9,17 @@ import { join } from 'node:path';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { loadConfig } from '../../src/config.js';
 import type { ConfigInput } from '../../src/config.js';
-import { VirtualClock } from '../../src/engine/clock.js';
 import type { ExecutionRow } from '../../src/engine/store.js';
 import { createPaystep } from '../../src/main.js';
 import type { Paystep, PaystepOverrides } from '../../src/main.js';
 import { signPayload } from '../../src/api/webhook-signature.js';
+import { ManualClock } from './manual-clock.js';
 
 export const WEBHOOK_SECRET = 'whsec_test_secret_0123456789abcdef';
 
 export interface TestApi {
   paystep: Paystep;
-  clock: VirtualClock;
+  clock: ManualClock;
   dir: string;
   keys: { submit: string; read: string; operate: string };
   /** Sends a request through fastify.inject with the given API key. */
@@ -76,7 +76,7 @@ export async function createTestApi(
       ...options.config,
     },
   });
-  const clock = new VirtualClock();
+  const clock = new ManualClock();
   const announced: string[] = [];
   const paystep = await createPaystep(config, {
     clock,
