@@ -61,14 +61,13 @@ describe('executionPath from real engine histories', () => {
 });
 
 describe('executionPath on hand-written histories', () => {
-  const event = (id: number, type: string, details?: Record<string, unknown>): HistoryEvent =>
-    ({
-      id,
-      previousEventId: id - 1,
-      timestamp: 1000 * id,
-      type,
-      ...(details ? { [`${type[0]?.toLowerCase()}${type.slice(1)}EventDetails`]: details } : {}),
-    });
+  const event = (id: number, type: string, details?: Record<string, unknown>): HistoryEvent => ({
+    id,
+    previousEventId: id - 1,
+    timestamp: 1000 * id,
+    type,
+    ...(details ? { [`${type[0]?.toLowerCase()}${type.slice(1)}EventDetails`]: details } : {}),
+  });
 
   it.each([
     {

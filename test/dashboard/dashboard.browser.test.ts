@@ -1,0 +1,221 @@
+/**
+ * The dashboard in real headless Chromium against a server on loopback with real executions:
+ * the overview shows the API's numbers, an execution's graph shows a retried-then-caught state,
+ * an operator approves a manual review and the workflow completes. Screenshots of the main pages
+ * are saved to test-artifacts/dashboard/.
+ */
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AlarmMonitor, SqliteMetricStore, defaultAlarms } from '../../src/ops/index.js';
+import { openDatabase } from '../../src/sqlite/database.js';
+import type { SqliteDatabase } from '../../src/sqlite/database.js';
+import { artifactsDir, chromiumPath, hasChromium, launchBrowser } from './browser.js';
+import type { Browser } from './browser.js';
+import { createDashboardFixture, OperateKey } from './dashboard-fixture.js';
+import type { DashboardFixture } from './dashboard-fixture.js';
+
+const title = hasChromium
+  ? 'dashboard in headless Chromium'
+  : `dashboard in headless Chromium — SKIPPED: ${chromiumPath} is not installed (apt-get install chromium)`;
+
+describe.skipIf(!hasChromium)(title, () => {
+  let fixture: DashboardFixture;
+  let opsDb: SqliteDatabase;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+  let caughtArn: string;
+
+  beforeAll(async () => {
+    opsDb = openDatabase(':memory:');
+    let now = () => 0;
+    const metrics = new SqliteMetricStore(opsDb, { now: () => now() });
+    const alarms = new AlarmMonitor({
+      db: opsDb,
+      metrics,
+      alarms: defaultAlarms({
+        stateMachineName: 'Failing',
+        stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:Failing',
+        functionNames: ['charge'],
+      }),
+      alerts: { publish: () => undefined },
+      now: () => now(),
+      schedule: () => () => undefined,
+    });
+    fixture = await createDashboardFixture({
+      alarms,
+      queue: {
+        depth: () => Promise.resolve({ visible: 4, inFlight: 1, delayed: 0, deadLetters: 1 }),
+      },
+    });
+    now = () => fixture.engine.clock.now();
+
+    caughtArn = await fixture.run(fixture.machines.retryCatch, { amount: '12.50' }, 'pay-0001');
+    await fixture.run(fixture.machines.retryCatch, { amount: '99.00' }, 'pay-0002');
+    for (const name of ['pay-0003', 'pay-0004', 'pay-0005']) {
+      await fixture.run(fixture.machines.failing, { amount: '1.00' }, name);
+    }
+    // Three failures a minute ago put the ExecutionsFailed alarm in ALARM.
+    for (let i = 0; i < 3; i++) {
+      metrics.record({
+        namespace: 'AWS/States',
+        name: 'ExecutionsFailed',
+        dimensions: { StateMachineArn: fixture.machines.failing },
+        value: 1,
+        unit: 'Count',
+        timestamp: fixture.engine.clock.now() - 60_000,
+      });
+    }
+    metrics.flush();
+    fixture.engine.clock.advanceBy(60_000);
+    alarms.evaluateAll();
+
+    const address = await fixture.app.listen({ host: '127.0.0.1', port: 0 });
+    base = address;
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+    // The operator's key, as the top bar's field would keep it for the tab.
+    await page.addInitScript((key) => sessionStorage.setItem('paystep.apiKey', key), OperateKey);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await fixture?.close();
+    opsDb?.close();
+  });
+
+  const api = async <T>(path: string): Promise<T> => {
+    const response = await fetch(`${base}/dashboard/api${path}`, {
+      headers: { authorization: `Bearer ${OperateKey}` },
+    });
+    expect(response.status).toBe(200);
+    return (await response.json()) as T;
+  };
+
+  const shot = (name: string) =>
+    page.screenshot({ path: join(artifactsDir, `${name}.png`), fullPage: true });
+
+  it('shows overview numbers that match the API', async () => {
+    await page.goto(`${base}/`);
+    await page.waitForSelector('#view[data-loaded="overview"]');
+    const overview = await api<{
+      statusCounts: Record<string, number>;
+      totals: { started: number; failed: number; failureRate: number };
+      waitingReviews: number;
+      alarms: { alarmName: string; state: string }[];
+    }>('/overview?window=24h');
+    expect(overview.statusCounts).toMatchObject({ SUCCEEDED: 2, FAILED: 3 });
+    for (const [status, count] of Object.entries(overview.statusCounts)) {
+      expect(await page.textContent(`[data-testid="count-${status}"]`)).toBe(String(count));
+    }
+    expect(await page.textContent('[data-testid="window-started"]')).toBe(
+      String(overview.totals.started),
+    );
+    expect(await page.textContent('[data-testid="failure-rate"]')).toBe(
+      `${(overview.totals.failureRate * 100).toFixed(1)}%`,
+    );
+    expect(await page.textContent('[data-testid="waiting-reviews"]')).toBe(
+      String(overview.waitingReviews),
+    );
+    expect(await page.textContent('[data-testid="queue-dead-letters"]')).toBe('1');
+    const failedAlarm = overview.alarms.find((alarm) =>
+      alarm.alarmName.endsWith('ExecutionsFailed'),
+    );
+    expect(failedAlarm?.state).toBe('ALARM');
+    expect(await page.textContent(`tr[data-alarm="${failedAlarm?.alarmName ?? ''}"] .badge`)).toBe(
+      'ALARM',
+    );
+    // The charts are drawn: one bar per status series in the bucket that has executions.
+    expect(await page.locator('svg.chart rect.fill-failed').count()).toBeGreaterThan(0);
+    await shot('overview');
+  });
+
+  it('lists executions filtered by status', async () => {
+    await page.goto(`${base}/#/executions?status=FAILED`);
+    await page.waitForSelector('#view[data-loaded="executions"]');
+    const rows = page.locator('[data-testid="executions"] tbody tr[data-arn]');
+    expect(await rows.count()).toBe(3);
+    expect(await rows.first().textContent()).toContain('Gateway.Fatal');
+    await shot('executions');
+  });
+
+  it("draws a retried-then-caught state as caught with its retries, and shows a step's input and output", async () => {
+    await page.goto(`${base}/#/execution/${encodeURIComponent(caughtArn)}`);
+    await page.waitForSelector('#view[data-loaded="execution"]');
+    const node = (state: string) => page.locator(`svg.graph g[data-state="${state}"]`);
+    expect(await node('Charge').getAttribute('data-status')).toBe('caught');
+    expect(await node('Charge').getAttribute('data-retries')).toBe('2');
+    expect(await node('Charge').locator('.retry-badge').textContent()).toBe('↻2');
+    expect(await node('Validate').getAttribute('data-status')).toBe('succeeded');
+    expect(await node('Recover').getAttribute('data-status')).toBe('succeeded');
+    expect(await node('Record').getAttribute('data-status')).toBe('not-reached');
+    // The colour is the console's "caught error" orange, not the failed red.
+    const stroke = await node('Charge')
+      .locator('rect')
+      .first()
+      .evaluate((rect) => getComputedStyle(rect).stroke);
+    expect(stroke).toBe('rgb(176, 101, 12)');
+
+    await node('Charge').click();
+    const panel = page.locator('[data-testid="step-panel"]');
+    await expect.poll(() => panel.getAttribute('data-state')).toBe('Charge');
+    const text = await panel.textContent();
+    expect(text).toContain('"amount": "12.50"');
+    expect(text).toContain('Gateway.Transient');
+    expect(await page.locator('[data-testid="events"] tbody tr').count()).toBe(
+      fixture.engine.control.history(caughtArn).length,
+    );
+    await shot('execution-caught');
+  });
+
+  it('lets an operator approve a manual review, after confirming, and the workflow completes', async () => {
+    const name = 'pay-review-0006';
+    const arn = await fixture.run(
+      fixture.machines.review,
+      { payment: { amount: '740.00', currency: 'EUR', customer_id: 'cus_42' } },
+      name,
+      false,
+    );
+    await fixture.reviewRequested(name);
+
+    await page.goto(`${base}/#/reviews`);
+    await page.waitForSelector('#view[data-loaded="reviews"]');
+    const row = page.locator(`[data-testid="reviews"] tr[data-arn="${arn}"]`);
+    expect(await row.textContent()).toContain('740.00 EUR');
+    await shot('reviews');
+
+    await row.locator('a').click();
+    await page.waitForSelector('#view[data-loaded="execution"]');
+    expect(
+      await page
+        .locator('svg.graph g[data-state="RequestManualReview"]')
+        .getAttribute('data-status'),
+    ).toBe('running');
+    await page.click('[data-testid="approve"]');
+    const dialog = page.locator('dialog#confirm');
+    await dialog.waitFor({ state: 'visible' });
+    await page.fill('#confirm-note', 'Known customer, verified by phone');
+    await shot('review-confirm');
+    await page.click('[data-testid="confirm-ok"]');
+
+    const closed = await fixture.engine.engine.waitForExecution(arn);
+    expect(closed.status).toBe('SUCCEEDED');
+    expect(JSON.parse(closed.output ?? '{}')).toMatchObject({
+      review: { decision: 'approve', reviewer: 'alice', note: 'Known customer, verified by phone' },
+    });
+    await expect
+      .poll(() =>
+        page.locator('svg.graph g[data-state="ChargePayment"]').getAttribute('data-status'),
+      )
+      .toBe('succeeded');
+    expect(
+      await page.locator('svg.graph g[data-state="Declined"]').getAttribute('data-status'),
+    ).toBe('not-reached');
+    expect(fixture.audit.at(-1)).toMatchObject({
+      action: 'dashboard.review.approve',
+      details: { executionArn: arn, actor: 'alice', outcome: 'succeeded' },
+    });
+    await shot('review-approved');
+  });
+});
