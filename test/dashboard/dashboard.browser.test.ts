@@ -15,6 +15,10 @@ import type { Browser } from './browser.js';
 import { createDashboardFixture, OperateKey } from './dashboard-fixture.js';
 import type { DashboardFixture } from './dashboard-fixture.js';
 
+// Browser globals used inside page functions (this project's type-check has no DOM library).
+declare const sessionStorage: { setItem(key: string, value: string): void };
+declare const getComputedStyle: (element: unknown) => { stroke: string };
+
 const title = hasChromium
   ? 'dashboard in headless Chromium'
   : `dashboard in headless Chromium — SKIPPED: ${chromiumPath} is not installed (apt-get install chromium)`;
