@@ -32,7 +32,8 @@ function axes(width, height, maxY, labels, formatY) {
 export function stackedBars({ buckets, series, width = 560, height = 180, formatX }) {
   const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart', role: 'img' });
   const total = (b) => series.reduce((sum, one) => sum + (b[one.key] ?? 0), 0);
-  const maxY = Math.max(1, ...buckets.map(total));
+  // An even maximum keeps the middle gridline on a whole number.
+  const maxY = Math.max(2, Math.ceil(Math.max(0, ...buckets.map(total)) / 2) * 2);
   const plotW = width - pad.left - pad.right;
   const plotH = height - pad.top - pad.bottom;
   const step = plotW / Math.max(1, buckets.length);

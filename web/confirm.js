@@ -3,11 +3,13 @@
 /* global document */
 
 /** Resolves to { note } when the operator confirms, or null when they cancel. */
-export function confirmAction({ title, text, confirmLabel, withNote = false }) {
+export function confirmAction({ title, text, confirmLabel, withNote = false, tone = 'danger' }) {
   const dialog = document.getElementById('confirm');
   document.getElementById('confirm-title').textContent = title;
   document.getElementById('confirm-text').textContent = text;
-  document.getElementById('confirm-ok').textContent = confirmLabel;
+  const ok = document.getElementById('confirm-ok');
+  ok.textContent = confirmLabel;
+  ok.className = tone;
   const note = document.getElementById('confirm-note');
   note.value = '';
   document.getElementById('confirm-note-label').hidden = !withNote;

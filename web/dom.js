@@ -61,3 +61,28 @@ export function statusBadge(status) {
   const key = String(status).toLowerCase().replace(/_/g, '-');
   return h('span', { class: `badge status-${key}`, text: String(status).replace(/_/g, ' ') });
 }
+
+/**
+ * An error and its cause for people. A Lambda-style cause (`{"errorMessage","errorType","trace"}`)
+ * shows its message, with the trace folded away; any other cause is shown as it is.
+ */
+export function errorView(error, cause) {
+  if (!error && !cause) return null;
+  let message = cause ?? '';
+  let trace;
+  try {
+    const parsed = JSON.parse(cause);
+    if (parsed && typeof parsed.errorMessage === 'string') {
+      message = parsed.errorMessage;
+      if (Array.isArray(parsed.trace) && parsed.trace.length > 0) trace = parsed.trace.join('\n');
+    }
+  } catch {
+    // not JSON: show the cause as it is
+  }
+  return h(
+    'div',
+    { class: 'error-view' },
+    h('span', { class: 'error', text: `${error ?? 'Error'}${message ? `: ${message}` : ''}` }),
+    trace ? h('details', {}, h('summary', { text: 'Trace' }), h('pre', { text: trace })) : null,
+  );
+}

@@ -1,8 +1,9 @@
 // One execution: its status and error, the operator actions that apply to it (each confirmed),
 // its state graph coloured by what happened, each step's input and output, and its event history.
+/* global setTimeout, clearTimeout */
 import { api } from './api.js';
 import { confirmAction } from './confirm.js';
-import { formatDuration, formatTime, h, prettyJson, statusBadge } from './dom.js';
+import { errorView, formatDuration, formatTime, h, prettyJson, statusBadge } from './dom.js';
 import { legend, renderGraph } from './graph.js';
 
 function detailsOf(event) {
@@ -35,9 +36,7 @@ function stepPanel(step) {
       class: 'muted',
       text: `${step.type} · entered ${formatTime(step.enteredAt)}${step.exitedAt ? ` · took ${formatDuration(step.exitedAt - step.enteredAt)}` : ''}${step.retries ? ` · retried ${step.retries}×` : ''}`,
     }),
-    step.error
-      ? h('p', { class: 'error', text: `${step.error}${step.cause ? `: ${step.cause}` : ''}` })
-      : null,
+    errorView(step.error, step.cause),
     h('div', { class: 'io' }, jsonBlock('Input', step.input), jsonBlock('Output', step.output)),
   );
 }
@@ -75,6 +74,7 @@ function actions(data, reload, root) {
             text: `The workflow ${name} continues and the payment is charged.`,
             confirmLabel: 'Approve',
             withNote: true,
+            tone: 'primary',
           });
           if (ok)
             await run('Approve', 'review', {
@@ -133,6 +133,7 @@ function actions(data, reload, root) {
             title: 'Redrive this execution?',
             text: `${name} restarts from the state that did not succeed, with the same input.`,
             confirmLabel: 'Redrive',
+            tone: 'primary',
           });
           if (ok) await run('Redrive', 'redrive', {});
         },
@@ -260,12 +261,7 @@ function render(root, data, selected, select, reload) {
       h('dd', { text: String(e.redriveCount) }),
       h('dt', { text: 'ARN' }),
       h('dd', { class: 'mono', text: e.executionArn }),
-      ...(e.error
-        ? [
-            h('dt', { text: 'Error' }),
-            h('dd', { class: 'error', text: `${e.error}${e.cause ? `: ${e.cause}` : ''}` }),
-          ]
-        : []),
+      ...(e.error ? [h('dt', { text: 'Error' }), h('dd', {}, errorView(e.error, e.cause))] : []),
     ),
     actions(data, reload, root),
     h(
@@ -302,6 +298,15 @@ function render(root, data, selected, select, reload) {
   root.dataset.loaded = 'execution';
 }
 
+/** The step an operator most likely opened the page for: running, failed, caught, or the last. */
+function interestingStep(steps) {
+  for (const status of ['running', 'failed', 'caught']) {
+    const step = [...steps].reverse().find((one) => one.status === status);
+    if (step) return step;
+  }
+  return steps[steps.length - 1];
+}
+
 function tryParse(text) {
   try {
     return JSON.parse(text);
@@ -310,23 +315,33 @@ function tryParse(text) {
   }
 }
 
-/** Shows the execution named by `arn` in `root`. */
+/** Shows the execution named by `arn` in `root`, refreshing it while it runs. */
 export function showExecution(root, arn) {
   let data;
   let selected;
+  let stopped = false;
+  let timer;
   const select = (name) => {
     selected = name;
     render(root, data, selected, select, load);
   };
   const load = async () => {
+    clearTimeout(timer);
     try {
       data = await api(`/executions/${encodeURIComponent(arn)}`);
+      if (stopped) return;
+      selected ??= interestingStep(data.steps)?.name;
       render(root, data, selected, select, load);
+      // A running execution moves on its own; follow it, as the console does.
+      if (data.execution.status === 'RUNNING') timer = setTimeout(() => void load(), 2000);
     } catch (error) {
-      root.replaceChildren(h('p', { class: 'error', text: error.message }));
+      if (!stopped) root.replaceChildren(h('p', { class: 'error', text: error.message }));
     }
   };
   root.replaceChildren(h('p', { class: 'muted', text: 'Loading…' }));
   void load();
-  return () => undefined;
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
 }

@@ -88,6 +88,7 @@ export function showExecutions(root, params) {
         'tr',
         {},
         h('th', { text: 'Name' }),
+        h('th', { text: 'State machine' }),
         h('th', { text: 'Status' }),
         h('th', { text: 'Started' }),
         h('th', { text: 'Duration' }),
@@ -106,17 +107,18 @@ export function showExecutions(root, params) {
   const info = h('span', { class: 'muted' });
 
   const load = async () => {
-    body.replaceChildren(h('tr', {}, h('td', { colspan: 5, class: 'muted', text: 'Loading…' })));
+    body.replaceChildren(h('tr', {}, h('td', { colspan: 6, class: 'muted', text: 'Loading…' })));
     try {
       const page = await api(`/executions${query({ ...filter, cursor, limit: 50 })}`);
       body.replaceChildren(
         ...(page.items.length === 0
-          ? [h('tr', {}, h('td', { colspan: 5, class: 'muted', text: 'No executions match.' }))]
+          ? [h('tr', {}, h('td', { colspan: 6, class: 'muted', text: 'No executions match.' }))]
           : page.items.map((item) =>
               h(
                 'tr',
                 { 'data-arn': item.executionArn },
                 h('td', {}, h('a', { href: executionHref(item.executionArn), text: item.name })),
+                h('td', { text: item.stateMachineArn.split(':').pop() }),
                 h('td', {}, statusBadge(item.status)),
                 h('td', { text: formatTime(item.startDate) }),
                 h('td', {
@@ -144,7 +146,7 @@ export function showExecutions(root, params) {
       root.dataset.loaded = 'executions';
     } catch (error) {
       body.replaceChildren(
-        h('tr', {}, h('td', { colspan: 5, class: 'error', text: error.message })),
+        h('tr', {}, h('td', { colspan: 6, class: 'error', text: error.message })),
       );
     }
   };

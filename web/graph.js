@@ -238,9 +238,9 @@ export function renderGraph(definition, states, onSelect) {
         group.append(
           s(
             'g',
-            { class: 'retry-badge', transform: `translate(${node.w - 4},-4)` },
-            s('circle', { r: 11 }),
-            s('text', { 'text-anchor': 'middle', y: 4, text: `↻${outcome.retries}` }),
+            { class: 'retry-badge', transform: `translate(${node.w - 30},-9)` },
+            s('rect', { width: 38, height: 18, rx: 9 }),
+            s('text', { 'text-anchor': 'middle', x: 19, y: 13, text: `↻${outcome.retries}` }),
           ),
         );
       }

@@ -161,8 +161,12 @@ describe.skipIf(!hasChromium)(title, () => {
       .evaluate((rect) => getComputedStyle(rect).stroke);
     expect(stroke).toBe('rgb(176, 101, 12)');
 
-    await node('Charge').click();
+    // The page opens on the step that needs attention; clicking a state shows that one.
     const panel = page.locator('[data-testid="step-panel"]');
+    expect(await panel.getAttribute('data-state')).toBe('Charge');
+    await node('Validate').click();
+    await expect.poll(() => panel.getAttribute('data-state')).toBe('Validate');
+    await node('Charge').click();
     await expect.poll(() => panel.getAttribute('data-state')).toBe('Charge');
     const text = await panel.textContent();
     expect(text).toContain('"amount": "12.50"');
