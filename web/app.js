@@ -1,11 +1,12 @@
 // The dashboard's entry point: a hash router over the overview, the executions list, one
-// execution and the reviews waiting, and the API key field in the top bar.
+// execution, the reviews waiting, transactions, and the API key field in the top bar.
 /* global document, window, location, URLSearchParams */
 import { apiKey, setApiKey } from './api.js';
 import { showExecution } from './execution.js';
 import { showExecutions } from './executions.js';
 import { showOverview } from './overview.js';
 import { showReviews } from './reviews.js';
+import { showTransaction, showTransactions } from './transactions.js';
 
 const view = document.getElementById('view');
 let leave = () => undefined;
@@ -23,6 +24,12 @@ function route() {
   } else if (path === '/executions') {
     section = 'executions';
     leave = showExecutions(view, params);
+  } else if (path.startsWith('/transaction/')) {
+    section = 'transactions';
+    leave = showTransaction(view, decodeURIComponent(path.slice('/transaction/'.length)));
+  } else if (path === '/transactions') {
+    section = 'transactions';
+    leave = showTransactions(view, params);
   } else if (path === '/reviews') {
     section = 'reviews';
     leave = showReviews(view, params);

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DashboardQueries } from '../../src/api/dashboard/dashboard-queries.js';
+import { SqliteTransactionQueries } from '../../src/api/transaction-queries.js';
+import { charged } from '../payments/handlers/fixture.js';
 import { createDashboardFixture, OperateKey, ReadKey } from './dashboard-fixture.js';
 import type { DashboardFixture } from './dashboard-fixture.js';
 
@@ -287,5 +289,53 @@ describe('dashboard queries over 100,000 executions', () => {
       cursor = page.nextCursor;
     } while (cursor !== undefined);
     expect(seen.size).toBe(20_000);
+  });
+});
+
+describe('dashboard transactions', () => {
+  let fixture: DashboardFixture;
+
+  beforeAll(async () => {
+    const { f } = await charged();
+    fixture = await createDashboardFixture({
+      transactions: { queries: new SqliteTransactionQueries(f.db), store: f.store, audit: f.audit },
+    });
+    // The payment's execution carries its transaction id as name.
+    await fixture.run(fixture.machines.retryCatch, {}, 'TXN-001');
+  });
+  afterAll(async () => {
+    await fixture.close();
+  });
+
+  const get = async (url: string) => {
+    const response = await fixture.app.inject({ method: 'GET', url, headers: read });
+    return { status: response.statusCode, body: response.json<Record<string, unknown>>() };
+  };
+
+  it.each([
+    { name: 'its id', query: 'id=TXN-001', found: ['TXN-001'] },
+    { name: 'its customer', query: 'customer=CUST-123', found: ['TXN-001'] },
+    { name: 'another customer', query: 'customer=CUST-999', found: [] },
+    { name: 'an unknown id', query: 'id=TXN-404', found: [] },
+  ])('finds a transaction by $name', async ({ query, found }) => {
+    const { status, body } = await get(`/dashboard/api/transactions?${query}`);
+    expect(status).toBe(200);
+    const items = body.items as { transaction_id: string; amount_display: string }[];
+    expect(items.map((item) => item.transaction_id)).toEqual(found);
+    if (found.length > 0) expect(items[0]?.amount_display).toBe('100.50 USD');
+  });
+
+  it('shows a transaction with its lifecycle, audit trail and execution', async () => {
+    const { status, body } = await get('/dashboard/api/transactions/TXN-001');
+    expect(status).toBe(200);
+    const transaction = body.transaction as Record<string, unknown>;
+    expect(transaction).toMatchObject({ transaction_id: 'TXN-001', status: 'CHARGED' });
+    expect(
+      (transaction.lifecycle as { path: { status: string }[] }).path.map((step) => step.status),
+    ).toEqual(['VALIDATED', 'SCREENED', 'CHARGING', 'CHARGED']);
+    expect((body.audit as unknown[]).length).toBeGreaterThanOrEqual(5);
+    expect(body.executionArn).toMatch(/:execution:RetryThenCatch:TXN-001$/);
+    expect(body.notifications).toEqual([]);
+    expect((await get('/dashboard/api/transactions/TXN-404')).status).toBe(404);
   });
 });

@@ -17,6 +17,8 @@ import { ApiError } from '../problem.js';
 import { DashboardQueries, ExecutionStatuses, InvalidCursorError } from './dashboard-queries.js';
 import { executionPath } from './execution-path.js';
 import { defaultWebRoot, loadStaticFiles } from './static-files.js';
+import { registerTransactionRoutes } from './transaction-routes.js';
+import type { DashboardTransactionPorts } from './transaction-routes.js';
 
 /** What a dashboard route needs: reading, or acting on executions. */
 export const DashboardScope = { Read: 'read', Operate: 'operate' } as const;
@@ -66,6 +68,11 @@ export interface DashboardPluginOptions {
    * ResolveManualReview reads: a rejection is a business decision, not a task failure.
    */
   reviewOutput?: (decision: ReviewDecision, actor: string, note: string | undefined) => Json;
+  /**
+   * The transaction store, its list queries and the audit log, for the Transactions pages
+   * (search by id or customer, lifecycle, audit trail, notifications). @default not shown
+   */
+  transactions?: DashboardTransactionPorts;
   /** Where the static files are. @default the repository's web/ folder */
   webRoot?: string;
 }
@@ -364,6 +371,15 @@ export function dashboardPlugin(
       );
     },
   );
+
+  if (options.transactions) {
+    registerTransactionRoutes(app, {
+      ports: options.transactions,
+      control,
+      queries,
+      authorizeRead: (request) => authorized(request, DashboardScope.Read),
+    });
+  }
 
   const queue = options.queue;
   const replay = queue?.replayDeadLetters?.bind(queue);

@@ -310,6 +310,18 @@ export class DashboardQueries {
     return row?.token ?? undefined;
   }
 
+  /** The newest execution with this ARN or name under any state machine, if one exists. */
+  findExecution(id: string): string | undefined {
+    const candidates = this.arnsFor(id);
+    if (candidates.length === 0) return undefined;
+    return this.db
+      .prepare<string[], { arn: string }>(
+        `SELECT arn FROM executions WHERE arn IN (${candidates.map(() => '?').join(',')})
+         ORDER BY start_date DESC LIMIT 1`,
+      )
+      .get(...candidates)?.arn;
+  }
+
   /** The ARNs an id may name: itself if it is an ARN, else that name under each state machine. */
   private arnsFor(id: string): string[] {
     if (id.startsWith('arn:')) return [id];
