@@ -333,7 +333,9 @@ describe('dashboard transactions', () => {
     expect(
       (transaction.lifecycle as { path: { status: string }[] }).path.map((step) => step.status),
     ).toEqual(['VALIDATED', 'SCREENED', 'CHARGING', 'CHARGED']);
-    expect((body.audit as unknown[]).length).toBeGreaterThanOrEqual(5);
+    const audit = body.audit as { action: string; actor: string }[];
+    expect(audit.filter((entry) => entry.action === 'status_changed')).toHaveLength(4);
+    expect(audit[0]?.actor).toBe('step:ValidatePayment');
     expect(body.executionArn).toMatch(/:execution:RetryThenCatch:TXN-001$/);
     expect(body.notifications).toEqual([]);
     expect((await get('/dashboard/api/transactions/TXN-404')).status).toBe(404);
