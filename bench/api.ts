@@ -44,6 +44,7 @@ function nullQueue(): MessageQueue {
     send: () => Promise.resolve({ messageId: `m-${++seq}`, duplicate: false }),
     receive: () => Promise.resolve([]),
     delete: () => Promise.resolve(false),
+    deleteBatch: (handles) => Promise.resolve(handles.map(() => false)),
     changeVisibility: () => Promise.resolve(),
     fail: () => Promise.resolve(),
     reject: () => Promise.resolve(),
