@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlarmMonitor, SqliteMetricStore, defaultAlarms } from '../../src/ops/index.js';
+import { SqliteTransactionQueries } from '../../src/api/transaction-queries.js';
 import { openDatabase } from '../../src/sqlite/database.js';
+import { charged } from '../payments/handlers/fixture.js';
 import type { SqliteDatabase } from '../../src/sqlite/database.js';
 import { artifactsDir, chromiumPath, hasChromium, launchBrowser } from './browser.js';
 import type { Browser } from './browser.js';
@@ -47,7 +49,14 @@ describe.skipIf(!hasChromium)(title, () => {
       now: () => now(),
       schedule: () => () => undefined,
     });
+    // A charged payment TXN-001 (customer CUST-123) in the transaction store, with its audit trail.
+    const payments = (await charged()).f;
     fixture = await createDashboardFixture({
+      transactions: {
+        queries: new SqliteTransactionQueries(payments.db),
+        store: payments.store,
+        audit: payments.audit,
+      },
       alarms,
       queue: {
         depth: () => Promise.resolve({ visible: 4, inFlight: 1, delayed: 0, deadLetters: 1 }),
@@ -57,6 +66,7 @@ describe.skipIf(!hasChromium)(title, () => {
 
     caughtArn = await fixture.run(fixture.machines.retryCatch, { amount: '12.50' }, 'pay-0001');
     await fixture.run(fixture.machines.retryCatch, { amount: '99.00' }, 'pay-0002');
+    await fixture.run(fixture.machines.retryCatch, { amount: '100.50' }, 'TXN-001');
     for (const name of ['pay-0003', 'pay-0004', 'pay-0005']) {
       await fixture.run(fixture.machines.failing, { amount: '1.00' }, name);
     }
@@ -109,7 +119,7 @@ describe.skipIf(!hasChromium)(title, () => {
       waitingReviews: number;
       alarms: { alarmName: string; state: string }[];
     }>('/overview?window=24h');
-    expect(overview.statusCounts).toMatchObject({ SUCCEEDED: 2, FAILED: 3 });
+    expect(overview.statusCounts).toMatchObject({ SUCCEEDED: 3, FAILED: 3 });
     for (const [status, count] of Object.entries(overview.statusCounts)) {
       expect(await page.textContent(`[data-testid="count-${status}"]`)).toBe(String(count));
     }
@@ -175,6 +185,26 @@ describe.skipIf(!hasChromium)(title, () => {
       fixture.engine.control.history(caughtArn).length,
     );
     await shot('execution-caught');
+  });
+
+  it('finds a transaction by customer and shows its lifecycle and audit trail', async () => {
+    await page.goto(`${base}/#/transactions`);
+    await page.fill('[data-testid="tx-customer"]', 'CUST-123');
+    await page.press('[data-testid="tx-customer"]', 'Enter');
+    const row = page.locator('[data-testid="transactions"] tr[data-transaction="TXN-001"]');
+    await row.waitFor();
+    expect(await row.textContent()).toContain('100.50 USD');
+    await row.locator('a').click();
+    await page.waitForSelector('#view[data-loaded="transaction"]');
+    const steps = page.locator('[data-testid="lifecycle"] li');
+    expect(
+      await steps.evaluateAll((items) => items.map((item) => item.getAttribute('data-status'))),
+    ).toEqual(['VALIDATED', 'SCREENED', 'CHARGING', 'CHARGED']);
+    expect(await page.locator('[data-testid="audit"] tbody tr').count()).toBeGreaterThanOrEqual(4);
+    await shot('transaction');
+    await page.click('text=SUCCEEDED');
+    await page.waitForSelector('#view[data-loaded="execution"]');
+    expect(page.url()).toContain(encodeURIComponent(':execution:RetryThenCatch:TXN-001'));
   });
 
   it('lets an operator approve a manual review, after confirming, and the workflow completes', async () => {
