@@ -197,9 +197,9 @@ describe.skipIf(!hasChromium)(title, () => {
     await row.locator('a').click();
     await page.waitForSelector('#view[data-loaded="transaction"]');
     const steps = page.locator('[data-testid="lifecycle"] li');
-    expect(
-      await steps.evaluateAll((items) => items.map((item) => item.getAttribute('data-status'))),
-    ).toEqual(['VALIDATED', 'SCREENED', 'CHARGING', 'CHARGED']);
+    const statuses: (string | null)[] = [];
+    for (const step of await steps.all()) statuses.push(await step.getAttribute('data-status'));
+    expect(statuses).toEqual(['VALIDATED', 'SCREENED', 'CHARGING', 'CHARGED']);
     expect(await page.locator('[data-testid="audit"] tbody tr').count()).toBeGreaterThanOrEqual(4);
     await shot('transaction');
     await page.click('text=SUCCEEDED');
