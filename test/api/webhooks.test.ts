@@ -49,6 +49,21 @@ describe('POST /webhooks/payment', () => {
     expect(queued()).toBe(0);
   });
 
+  it('leaves an invalid payment to the workflow, which rejects it and stores no transaction', async () => {
+    const event = paymentCreated('evt_big', 'TXN-BIG', { payment_amount: '20000.00' });
+    expect((await api.webhook(event)).statusCode).toBe(202);
+    await api.drain();
+    expect((await api.settle('TXN-BIG')).status).toBe('SUCCEEDED');
+
+    const view = await api.call({
+      method: 'GET',
+      url: '/transactions/TXN-BIG',
+      key: api.keys.read,
+    });
+    expect(view.json()).toMatchObject({ status: 'REJECTED', lifecycle: { terminal: true } });
+    expect(api.count('transactions')).toBe(0);
+  });
+
   it('accepts every secret of a rotation, old and new', async () => {
     const rotating = await createTestApi({
       config: { webhookSecrets: ['whsec_new_secret_0123456789', WEBHOOK_SECRET] },
