@@ -4,6 +4,7 @@
 /* global setInterval, clearInterval */
 import { api, query } from './api.js';
 import { stackedBars, rateLine } from './charts.js';
+import { confirmAction } from './confirm.js';
 import { formatDuration, formatTime, h, statusBadge } from './dom.js';
 
 const statuses = [
@@ -35,7 +36,42 @@ function bucketLabel(bucketMs) {
   };
 }
 
-function render(data, windowName, onWindow) {
+function replayButton(count, reload) {
+  const message = h('span', { class: 'action-message' });
+  return h(
+    'div',
+    { class: 'actions' },
+    h('button', {
+      type: 'button',
+      'data-testid': 'replay-dead-letters',
+      text: `Replay ${count} dead letter${count === 1 ? '' : 's'}`,
+      onclick: async () => {
+        const ok = await confirmAction({
+          title: 'Replay the dead letters?',
+          text: `${count} webhook event${count === 1 ? '' : 's'} go back on the queue, each with a fresh receive count, and are processed again.`,
+          confirmLabel: 'Replay',
+          tone: 'primary',
+        });
+        if (!ok) return;
+        try {
+          const result = await api('/dead-letters/replay', {
+            method: 'POST',
+            body: { confirm: true },
+          });
+          message.className = 'action-message ok';
+          message.textContent = `${result.replayed} replayed.`;
+          await reload();
+        } catch (error) {
+          message.className = 'action-message error';
+          message.textContent = `Replay failed: ${error.message}`;
+        }
+      },
+    }),
+    message,
+  );
+}
+
+function render(data, windowName, onWindow, reload) {
   const formatX = bucketLabel(data.window.bucketMs);
   const rate = data.totals.failureRate;
   const windowPicker = h(
@@ -133,6 +169,9 @@ function render(data, windowName, onWindow) {
           tone: data.queue.deadLetters > 0 ? 'failed' : undefined,
         }),
       ),
+      data.features?.deadLetterReplay && data.queue.deadLetters > 0
+        ? replayButton(data.queue.deadLetters, reload)
+        : null,
     );
   }
   if (data.alarms) {
@@ -185,10 +224,15 @@ export function showOverview(root, params) {
       const data = await api(`/overview${query({ window: windowName })}`);
       if (stopped) return;
       root.replaceChildren(
-        ...render(data, windowName, (name) => {
-          windowName = name;
-          void load();
-        }),
+        ...render(
+          data,
+          windowName,
+          (name) => {
+            windowName = name;
+            void load();
+          },
+          load,
+        ),
       );
       root.dataset.loaded = 'overview';
     } catch (error) {

@@ -12,6 +12,7 @@ describe('dashboard plugin', () => {
   let fixture: DashboardFixture;
   let caught: string;
   let failed: string;
+  let replays = 0;
 
   beforeAll(async () => {
     fixture = await createDashboardFixture({
@@ -22,6 +23,10 @@ describe('dashboard plugin', () => {
       },
       queue: {
         depth: () => Promise.resolve({ visible: 3, inFlight: 1, delayed: 0, deadLetters: 2 }),
+        replayDeadLetters: () => {
+          replays++;
+          return Promise.resolve(2);
+        },
       },
     });
     caught = await fixture.run(fixture.machines.retryCatch, {}, 'caught-1');
@@ -69,6 +74,7 @@ describe('dashboard plugin', () => {
     expect(body.queue).toEqual({ visible: 3, inFlight: 1, delayed: 0, deadLetters: 2 });
     expect(body.alarms).toEqual([expect.objectContaining({ state: 'OK' })]);
     expect(body.waitingReviews).toBe(0);
+    expect(body.features).toEqual({ deadLetterReplay: true, transactions: false });
   });
 
   it('lists executions newest first, filtered by status and id, a page at a time', async () => {
@@ -170,6 +176,21 @@ describe('dashboard plugin', () => {
     expect(fixture.audit.at(-1)).toMatchObject({
       action: 'dashboard.review.reject',
       details: { outcome: 'failed', error: 'Conflict' },
+    });
+  });
+
+  it('replays dead letters for an operator, once confirmed, and audits it', async () => {
+    const response = await fixture.app.inject({
+      method: 'POST',
+      url: '/dashboard/api/dead-letters/replay',
+      headers: operate,
+      payload: { confirm: true },
+    });
+    expect(response.json()).toEqual({ replayed: 2 });
+    expect(replays).toBe(1);
+    expect(fixture.audit.at(-1)).toEqual({
+      action: 'dashboard.dead-letters.replay',
+      details: { actor: 'alice', outcome: 'succeeded' },
     });
   });
 

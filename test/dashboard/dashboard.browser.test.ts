@@ -32,6 +32,7 @@ describe.skipIf(!hasChromium)(title, () => {
   let page: Page;
   let base: string;
   let caughtArn: string;
+  let deadLetters = 1;
 
   beforeAll(async () => {
     opsDb = openDatabase(':memory:');
@@ -59,7 +60,13 @@ describe.skipIf(!hasChromium)(title, () => {
       },
       alarms,
       queue: {
-        depth: () => Promise.resolve({ visible: 4, inFlight: 1, delayed: 0, deadLetters: 1 }),
+        depth: () =>
+          Promise.resolve({ visible: 4, inFlight: 1, delayed: 0, deadLetters: deadLetters }),
+        replayDeadLetters: () => {
+          const replayed = deadLetters;
+          deadLetters = 0;
+          return Promise.resolve(replayed);
+        },
       },
     });
     now = () => fixture.engine.clock.now();
@@ -143,6 +150,12 @@ describe.skipIf(!hasChromium)(title, () => {
     // The charts are drawn: one bar per status series in the bucket that has executions.
     expect(await page.locator('svg.chart rect.fill-failed').count()).toBeGreaterThan(0);
     await shot('overview');
+
+    // Replaying the dead letter is confirmed first, then the depth drops to zero.
+    await page.click('[data-testid="replay-dead-letters"]');
+    await page.click('[data-testid="confirm-ok"]');
+    await expect.poll(() => page.textContent('[data-testid="queue-dead-letters"]')).toBe('0');
+    expect(fixture.audit.at(-1)).toMatchObject({ action: 'dashboard.dead-letters.replay' });
   });
 
   it('lists executions filtered by status', async () => {
@@ -211,7 +224,7 @@ describe.skipIf(!hasChromium)(title, () => {
     const name = 'pay-review-0006';
     const arn = await fixture.run(
       fixture.machines.review,
-      { payment: { amount: '740.00', currency: 'EUR', customer_id: 'cus_42' } },
+      { payment: { amount: { amount_minor: 74000, currency: 'EUR' }, customer_id: 'cus_42' } },
       name,
       false,
     );

@@ -183,6 +183,10 @@ export function dashboardPlugin(
         waitingReviews: queries.waitingTaskCount(),
         ...(options.alarms ? { alarms: options.alarms.states() } : {}),
         ...(options.queue ? { queue: await options.queue.depth() } : {}),
+        features: {
+          deadLetterReplay: options.queue?.replayDeadLetters !== undefined,
+          transactions: options.transactions !== undefined,
+        },
       };
     },
   );
