@@ -93,7 +93,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         route: request.routeOptions.url ?? 'unmatched',
         status: reply.statusCode,
         ms: Math.round(reply.elapsedTime * 100) / 100,
-        key: request.apiKey?.id,
+        api_key_id: request.apiKey?.id,
       },
       'request',
     );

@@ -20,7 +20,7 @@ import type { TransactionStore } from '../../payments/ports/transaction-store.js
 import type { PaymentOperations } from '../payment-operations.js';
 import type { WebhookEvent } from '../schemas/webhook-event.js';
 import { WebhookEventType } from '../schemas/webhook-event.js';
-import type { WebhookEventLog } from './webhook-event-log.js';
+import type { ProcessedEvent, WebhookEventLog } from './webhook-event-log.js';
 
 export interface WebhookConsumerDeps {
   queue: MessageQueue;
@@ -40,8 +40,13 @@ export interface WebhookConsumerDeps {
 }
 
 /** What processing one event did, kept in the event log. */
-export type EventOutcome =
-  'started' | 'already_started' | 'review_applied' | 'ignored_stale' | 'duplicate';
+export type EventOutcome = 'started' | 'already_started' | 'review_applied' | 'ignored_stale';
+
+/** A message processed in this batch: deleted at the end, with its event recorded if applied. */
+interface Processed {
+  receiptHandle: string;
+  record?: ProcessedEvent;
+}
 
 /** Statuses a payment has before it can be in review: a review event for it is early. */
 const BEFORE_REVIEW: readonly TransactionStatus[] = [
@@ -104,21 +109,34 @@ export class WebhookConsumer {
     }
   }
 
-  /** Groups run side by side; the events of one group run in order. */
+  /**
+   * Groups run side by side; the events of one group run in order. The processed events of the
+   * batch are then recorded in one commit and deleted from the queue in one more, rather than two
+   * commits (two fsyncs) per event.
+   */
   private async processBatch(messages: readonly QueueMessage[]): Promise<void> {
     const groups = new Map<string, QueueMessage[]>();
     for (const message of messages) {
       const key = message.groupId ?? message.messageId;
       groups.set(key, [...(groups.get(key) ?? []), message]);
     }
+    const done: Processed[] = [];
+    const seen = new Set<string>();
     await Promise.all(
       [...groups.values()].map(async (group) => {
-        for (const message of group) await this.process(message);
+        for (const message of group) {
+          const processed = await this.process(message, seen);
+          if (processed) done.push(processed);
+        }
       }),
     );
+    const records = done.flatMap((d) => (d.record ? [d.record] : []));
+    if (records.length > 0) this.deps.events.recordAll(records);
+    if (done.length > 0) await this.deps.queue.deleteBatch(done.map((d) => d.receiptHandle));
   }
 
-  private async process(message: QueueMessage): Promise<void> {
+  /** Applies one event; returns what to record and delete, or nothing if it failed. */
+  private async process(message: QueueMessage, seen: Set<string>): Promise<Processed | undefined> {
     const { queue } = this.deps;
     let event: WebhookEvent;
     try {
@@ -128,20 +146,24 @@ export class WebhookConsumer {
         code: 'Webhook.Malformed',
         message: 'The queued event is not JSON.',
       });
-      return;
+      return undefined;
     }
     try {
-      const outcome = this.deps.events.has(event.id) ? 'duplicate' : await this.apply(event);
-      if (outcome !== 'duplicate') {
-        this.deps.events.record({
+      if (seen.has(event.id) || this.deps.events.has(event.id)) {
+        return { receiptHandle: message.receiptHandle };
+      }
+      const outcome = await this.apply(event);
+      seen.add(event.id);
+      return {
+        receiptHandle: message.receiptHandle,
+        record: {
           eventId: event.id,
           type: event.type,
           transactionId: String(event.data['transaction_id']),
           outcome,
           processedAt: this.deps.clock.now(),
-        });
-      }
-      await queue.delete(message.receiptHandle);
+        },
+      };
     } catch (error) {
       const raw = (error as { code?: unknown }).code;
       const code = typeof raw === 'string' ? raw : error instanceof Error ? error.name : 'Error';
@@ -149,7 +171,7 @@ export class WebhookConsumer {
       if (code === 'Conflict' || code === 'PaymentInvalid') {
         // Retrying cannot help: another payment holds this transaction id.
         await queue.reject(message.receiptHandle, failure);
-        return;
+        return undefined;
       }
       if (!(error instanceof RetryLaterError)) {
         this.deps.log.warn({ event_id: event.id, code }, 'webhook event failed; will retry');
@@ -157,6 +179,7 @@ export class WebhookConsumer {
       // Exponential backoff by receive count: 2, 4, 8... seconds, at most 5 minutes.
       const retryDelaySeconds = Math.min(300, 2 ** message.approximateReceiveCount);
       await queue.fail(message.receiptHandle, failure, { retryDelaySeconds });
+      return undefined;
     }
   }
 

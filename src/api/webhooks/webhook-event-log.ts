@@ -24,6 +24,8 @@ export interface WebhookEventLog {
   has(eventId: string): boolean;
   /** Records a processed event; recording an id twice keeps the first. */
   record(event: ProcessedEvent): void;
+  /** Records several processed events in one commit. */
+  recordAll(events: readonly ProcessedEvent[]): void;
   get(eventId: string): ProcessedEvent | undefined;
   /** Forgets events processed before `before` (epoch ms). Returns how many. */
   purge(before: number): number;
@@ -53,6 +55,7 @@ export const DEFAULT_EVENT_RETENTION_MS = 30 * 24 * 3600 * 1000;
 
 export class SqliteWebhookEventLog implements WebhookEventLog {
   private readonly statements;
+  private readonly insertAll: (events: readonly ProcessedEvent[]) => void;
 
   constructor(db: SqliteDatabase) {
     migrate(db, 'webhook-events', MIGRATIONS);
@@ -67,6 +70,9 @@ export class SqliteWebhookEventLog implements WebhookEventLog {
       ),
       purge: db.prepare('DELETE FROM webhook_events WHERE processed_at < ?'),
     };
+    this.insertAll = db.transaction((events: readonly ProcessedEvent[]) => {
+      for (const event of events) this.record(event);
+    });
   }
 
   has(eventId: string): boolean {
@@ -81,6 +87,10 @@ export class SqliteWebhookEventLog implements WebhookEventLog {
       event.outcome,
       event.processedAt,
     );
+  }
+
+  recordAll(events: readonly ProcessedEvent[]): void {
+    this.insertAll(events);
   }
 
   get(eventId: string): ProcessedEvent | undefined {
