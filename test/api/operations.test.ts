@@ -272,3 +272,23 @@ describe('health and docs', () => {
     expect(ui.statusCode).toBe(200);
   });
 });
+
+describe('bodies of routes that take none', () => {
+  it('refuses a body on redrive, and accepts none', async () => {
+    const arn = encodeURIComponent(api.paystep.operations.executionArnOf('TXN-NONE'));
+    const withBody = await api.call({
+      method: 'POST',
+      url: `/executions/${arn}/redrive`,
+      key: api.keys.operate,
+      payload: { force: true },
+    });
+    expect(withBody.statusCode).toBe(400);
+    const without = await api.call({
+      method: 'POST',
+      url: `/executions/${arn}/redrive`,
+      key: api.keys.operate,
+    });
+    // Past validation: the execution does not exist.
+    expect(without.statusCode).toBe(404);
+  });
+});

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { StepFunctionsControl } from '../../engine/control.js';
 import type { ExecutionStatus } from '../../engine/store.js';
 import { problemSchema } from '../problem.js';
-import { LIMIT_SCHEMA, pageLimit } from './query.js';
+import { LIMIT_SCHEMA, pageLimit, refuseBody } from './query.js';
 
 export interface ExecutionRouteDeps {
   control: StepFunctionsControl;
@@ -151,6 +151,7 @@ export function executionRoutes(deps: ExecutionRouteDeps) {
       '/executions/:arn/redrive',
       {
         config: { access: 'operate' },
+        preValidation: refuseBody,
         schema: {
           summary: 'Redrive a failed, timed-out or aborted execution from where it stopped',
           tags: ['operations'],

@@ -20,3 +20,20 @@ export function parseInstant(value: string | undefined, name: string): number | 
     throw new ApiError('ValidationFailed', `${name} must be an ISO 8601 date-time.`);
   return ms;
 }
+
+/**
+ * A preValidation hook for POST routes that take no body: an absent body or `{}` passes,
+ * anything else is refused, so a client sending options this route does not have learns so.
+ */
+export function refuseBody(
+  request: { body?: unknown },
+  _reply: unknown,
+  done: (error?: Error) => void,
+): void {
+  const body = request.body;
+  const empty =
+    body === undefined ||
+    body === null ||
+    (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0);
+  done(empty ? undefined : new ApiError('ValidationFailed', 'This route takes no request body.'));
+}

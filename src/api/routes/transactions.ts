@@ -18,7 +18,7 @@ import { ID_SCHEMA, TRANSACTION_ID_SCHEMA } from '../schemas/payment-request.js'
 import { reviewDecisionSchema } from '../schemas/review-decision.js';
 import type { TransactionQueries } from '../transaction-queries.js';
 import { transactionView } from '../transaction-view.js';
-import { LIMIT_SCHEMA, pageLimit, parseInstant } from './query.js';
+import { LIMIT_SCHEMA, pageLimit, refuseBody, parseInstant } from './query.js';
 
 export interface TransactionRouteDeps {
   operations: PaymentOperations;
@@ -150,6 +150,7 @@ export function transactionRoutes(deps: TransactionRouteDeps) {
       '/transactions/:id/notify',
       {
         config: { access: 'operate' },
+        preValidation: refuseBody,
         schema: {
           summary: 'Send the customer notification again (idempotent per Idempotency-Key)',
           tags: ['transactions'],
