@@ -141,11 +141,22 @@ export async function createDashboardFixture(
         error.name = 'Gateway.Fatal';
         throw error;
       },
+      // The payment workflow's functions, as far as a run whose charge keeps failing needs them.
+      'validate-payment': (input) => ({
+        transaction_id: 'TXN-PAY-1',
+        ...(typeof input === 'object' && input !== null && !Array.isArray(input) ? input : {}),
+      }),
+      'screen-fraud': () => ({ outcome: 'approve', score: 12, rules: [] }),
+      'charge-payment': () => {
+        throw transientError();
+      },
+      'record-failure': () => ({ status: 'NEEDS_ATTENTION', needs_attention: true }),
       requestReview: (_input, context) => {
         signal(context.executionName).resolve();
         return { status: 'IN_REVIEW' };
       },
     },
+    sns: { publish: () => Promise.resolve({ MessageId: 'alert-1' }) },
   });
   const audit: AuditEntry[] = [];
   const app = Fastify();

@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlarmMonitor, SqliteMetricStore, defaultAlarms } from '../../src/ops/index.js';
 import { SqliteTransactionQueries } from '../../src/api/transaction-queries.js';
+import { loadPaymentWorkflow, localSubstitutions } from '../../src/payments/workflow/index.js';
 import { openDatabase } from '../../src/sqlite/database.js';
 import { charged } from '../payments/handlers/fixture.js';
 import type { SqliteDatabase } from '../../src/sqlite/database.js';
@@ -198,6 +199,37 @@ describe.skipIf(!hasChromium)(title, () => {
       fixture.engine.control.history(caughtArn).length,
     );
     await shot('execution-caught');
+  });
+
+  it('draws the payment workflow with a charge that exhausted its retries and was caught', async () => {
+    const { stateMachineArn } = fixture.engine.control.createStateMachine({
+      name: 'PaymentWorkflow',
+      definition: loadPaymentWorkflow(localSubstitutions('us-east-1', '000000000000')),
+    });
+    const arn = await fixture.run(stateMachineArn, { amount: '250.00' }, 'TXN-PAY-1');
+    expect(fixture.engine.control.describeExecution(arn).status).toBe('FAILED');
+    await page.goto(`${base}/#/execution/${encodeURIComponent(arn)}`);
+    await page.waitForSelector('#view[data-loaded="execution"]');
+    const statusOf = (state: string) =>
+      page.locator(`svg.graph g[data-state="${state}"]`).getAttribute('data-status');
+    const expected: Record<string, string> = {
+      ValidatePayment: 'succeeded',
+      ScreenFraud: 'succeeded',
+      FraudDecision: 'succeeded',
+      ChargePayment: 'caught',
+      RecordFailure: 'succeeded',
+      AlertOperations: 'succeeded',
+      PaymentFailed: 'failed',
+      RequestManualReview: 'not-reached',
+      NotifyCustomer: 'not-reached',
+    };
+    for (const [state, status] of Object.entries(expected)) {
+      expect([state, await statusOf(state)]).toEqual([state, status]);
+    }
+    expect(
+      await page.locator('svg.graph g[data-state="ChargePayment"]').getAttribute('data-retries'),
+    ).toBe('3');
+    await shot('execution-payment-workflow');
   });
 
   it('finds a transaction by customer and shows its lifecycle and audit trail', async () => {
