@@ -109,7 +109,7 @@ const hostileValues = (random: RandomSource): Json[] => [
   [null],
   {},
   { Type: 'Pass' },
-  { __proto__: { polluted: true } } as unknown as Json,
+  { __proto__: { polluted: true } },
 ];
 
 /** Paths to every object member and array element of `value`. */
