@@ -109,7 +109,8 @@ const hostileValues = (random: RandomSource): Json[] => [
   [null],
   {},
   { Type: 'Pass' },
-  { __proto__: { polluted: true } },
+  // An own `__proto__` key, as JSON.parse makes it (an object literal would set the prototype).
+  JSON.parse('{"__proto__":{"polluted":true}}') as Json,
 ];
 
 /** Paths to every object member and array element of `value`. */
