@@ -281,7 +281,12 @@ function render(root, data, selected, select, reload) {
         h(
           'div',
           { class: 'graph-scroll', 'data-testid': 'graph' },
-          renderGraph(definition, data.states, select),
+          renderGraph(
+            definition,
+            data.states,
+            select,
+            data.steps.map((step) => step.name),
+          ),
         ),
       ),
       h('section', { class: 'detail-box' }, h('h2', { text: 'Step' }), stepPanel(selectedStep)),

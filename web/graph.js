@@ -5,9 +5,9 @@
 import { s } from './dom.js';
 
 const nodeW = 190;
-const nodeH = 44;
+const nodeH = 42;
 const gapX = 36;
-const gapY = 58;
+const gapY = 46;
 const margin = 24;
 const start = '\u0000start';
 const end = '\u0000end';
@@ -154,10 +154,20 @@ function edgePath(from, to, back, width) {
 /**
  * Draws the graph. `states` maps a state name to { status, retries, visits, error } for the
  * states that were entered; every other state is "not reached". `onSelect(name)` is called when
- * a state is clicked.
+ * a state is clicked. `path` lists the states in the order they were entered, so the transitions
+ * that happened are drawn darker than the ones that could have.
  */
-export function renderGraph(definition, states, onSelect) {
+export function renderGraph(definition, states, onSelect, path = []) {
   const layout = layoutMachine(definition);
+  // Transitions that happened: consecutive steps, from Start to the first, from the last to End.
+  const taken = new Set();
+  let previous = start;
+  for (const name of path) {
+    taken.add(`${previous}\u0001${name}`);
+    previous = name;
+  }
+  const last = path[path.length - 1];
+  if (last !== undefined && states[last]?.status !== 'running') taken.add(`${last}\u0001${end}`);
   const byId = new Map(layout.nodes.map((node) => [node.id, node]));
   const svg = s('svg', {
     viewBox: `0 0 ${layout.width} ${layout.height}`,
@@ -190,11 +200,11 @@ export function renderGraph(definition, states, onSelect) {
     const from = byId.get(edge.from);
     const to = byId.get(edge.to);
     if (!from || !to) continue;
-    const taken = states[edge.from] && (states[edge.to] || edge.to === end);
+    const wasTaken = taken.has(`${edge.from}\u0001${edge.to}`);
     svg.append(
       s('path', {
         d: edgePath(from, to, edge.back, layout.width),
-        class: `edge edge-${edge.kind}${taken ? ' edge-taken' : ''}`,
+        class: `edge edge-${edge.kind}${wasTaken ? ' edge-taken' : ''}`,
         'marker-end': 'url(#arrow)',
       }),
     );
