@@ -40,6 +40,9 @@ import type { SqliteDatabase } from '../sqlite/database.js';
 import type { SimulationConfig } from './sim-config.js';
 import { MinuteMs } from './sim-config.js';
 
+/** How often (virtual time) buffered metrics are written to SQLite. */
+const flushEveryMs = 5 * MinuteMs;
+
 /** Longest look-back of the default alarms plus a minute, in minutes. */
 const quietMinutes = 7;
 
@@ -183,6 +186,7 @@ export function openSimWorld(config: SimulationConfig, options: SimWorldOptions)
 
   const alarmTransitions: Alert[] = [];
   let evaluationTime = clock.now();
+  let lastFlush = clock.now();
   const alarms = new AlarmMonitor({
     db,
     metrics: metricStore,
@@ -217,6 +221,11 @@ export function openSimWorld(config: SimulationConfig, options: SimWorldOptions)
       let recent = false;
       for (let m = minute - quietMinutes; m < minute && !recent; m++) recent = activeMinutes.has(m);
       if (!recent) return [];
+      // Queries scan the unflushed buffer: keep it short, as the store's own timer would.
+      if (at - lastFlush >= flushEveryMs) {
+        metricStore.flush();
+        lastFlush = at;
+      }
       evaluationTime = at;
       return alarms.evaluateAll();
     },

@@ -17,11 +17,14 @@ import { openDatabase } from '../../src/sqlite/database.js';
 const dir = mkdtempSync(join(tmpdir(), 'paystep-chaos-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+// `npm run test:soak` sets PAYSTEP_SOAK=1: a longer day and many more kills.
+const soak = process.env['PAYSTEP_SOAK'] === '1';
+
 describe('chaos', () => {
   it('finishes a day killed with SIGKILL at random points, with every invariant holding', async () => {
     const config = resolveSimulationConfig({
-      payments: 40,
-      overMs: HourMs,
+      payments: soak ? 400 : 40,
+      overMs: soak ? 6 * HourMs : HourMs,
       seed: 11,
       transientErrorRate: 0.15,
       timeoutRate: 0.05,
@@ -30,8 +33,8 @@ describe('chaos', () => {
     const crashes: number[] = [];
     const result = await runChaos(config, {
       file,
-      crashEvery: 60,
-      maxCrashes: 4,
+      crashEvery: soak ? 200 : 60,
+      maxCrashes: soak ? 40 : 4,
       onCrash: (crash) => crashes.push(crash.at),
     });
     expect(result.crashes).toBeGreaterThanOrEqual(1);
