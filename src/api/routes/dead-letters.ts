@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { MessageQueue } from '../../payments/ports/queue.js';
 import { problemSchema } from '../problem.js';
-import { LIMIT_SCHEMA, pageLimit } from './query.js';
+import { emptyBodyIfAbsent, LIMIT_SCHEMA, pageLimit } from './query.js';
 
 export function deadLetterRoutes(queue: MessageQueue) {
   return function register(app: FastifyInstance, _options: unknown, done: () => void): void {
@@ -41,6 +41,7 @@ export function deadLetterRoutes(queue: MessageQueue) {
       '/dead-letters/replay',
       {
         config: { access: 'operate' },
+        preValidation: emptyBodyIfAbsent,
         schema: {
           summary: 'Move dead letters back onto the queue (all, or those named)',
           tags: ['operations'],

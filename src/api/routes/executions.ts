@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { StepFunctionsControl } from '../../engine/control.js';
 import type { ExecutionStatus } from '../../engine/store.js';
 import { problemSchema } from '../problem.js';
-import { LIMIT_SCHEMA, pageLimit, refuseBody } from './query.js';
+import { emptyBodyIfAbsent, LIMIT_SCHEMA, pageLimit, refuseBody } from './query.js';
 
 export interface ExecutionRouteDeps {
   control: StepFunctionsControl;
@@ -122,6 +122,7 @@ export function executionRoutes(deps: ExecutionRouteDeps) {
       '/executions/:arn/stop',
       {
         config: { access: 'operate' },
+        preValidation: emptyBodyIfAbsent,
         schema: {
           summary: 'Stop a running execution (ABORTED)',
           tags: ['operations'],

@@ -37,3 +37,16 @@ export function refuseBody(
     (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0);
   done(empty ? undefined : new ApiError('ValidationFailed', 'This route takes no request body.'));
 }
+
+/**
+ * A preValidation hook for POST routes whose body is optional: an absent body is validated (and
+ * handled) as `{}`, so a client need not send one.
+ */
+export function emptyBodyIfAbsent(
+  request: { body?: unknown },
+  _reply: unknown,
+  done: () => void,
+): void {
+  if (request.body === undefined || request.body === null) request.body = {};
+  done();
+}
