@@ -1,7 +1,7 @@
 // The live overview: executions by status, throughput and failure rate over time, latency
 // percentiles, manual reviews waiting, and — when the server has them — alarm states and queue
 // and dead-letter depth. It refreshes itself every few seconds while it is shown.
-/* global setInterval, clearInterval */
+/* global setInterval, clearInterval, document */
 import { api, query } from './api.js';
 import { stackedBars, rateLine } from './charts.js';
 import { confirmAction } from './confirm.js';
@@ -240,7 +240,10 @@ export function showOverview(root, params) {
     }
   };
   void load();
-  timer = setInterval(() => void load(), 5000);
+  // Live, but only while someone looks: a hidden tab does not poll.
+  timer = setInterval(() => {
+    if (!document.hidden) void load();
+  }, 5000);
   return () => {
     stopped = true;
     clearInterval(timer);

@@ -261,16 +261,17 @@ describe('dashboard queries over 100,000 executions', () => {
     await fixture.close();
   });
 
-  it('counts by status and aggregates a window inside SQLite', () => {
+  it('counts by status, and summarises a window through the start-date index', () => {
     expect(queries.statusCounts()).toMatchObject({
       SUCCEEDED: 60_000,
       FAILED: 20_000,
       RUNNING: 20_000,
     });
-    const buckets = queries.timeline(start, start + 3_600_000, 60_000);
-    expect(buckets).toHaveLength(60);
-    expect(buckets[0]).toEqual({ start, started: 60, succeeded: 36, failed: 12 });
-    const latency = queries.latency(start, start + 100_000_000);
+    const hour = queries.window(start, start + 3_600_000, 60_000);
+    expect(hour.timeline).toHaveLength(60);
+    expect(hour.timeline[0]).toEqual({ start, started: 60, succeeded: 36, failed: 12 });
+    expect(hour.latency.count).toBe(2_880);
+    const { latency } = queries.window(start, start + 100_000_000, 3_600_000);
     // Closed durations are 10 ms × (i mod 100) for i mod 5 ≠ 4: 80 values, 1,000 times each.
     expect(latency).toEqual({ count: 80_000, p50: 480, p90: 880, p99: 980, max: 980 });
   });

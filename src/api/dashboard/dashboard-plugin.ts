@@ -164,7 +164,7 @@ export function dashboardPlugin(
       // Whole buckets, so a bucket's count does not change as `now` moves within it.
       const to = Math.floor(now / window.bucket) * window.bucket + window.bucket;
       const from = to - window.span;
-      const timeline = queries.timeline(from, to, window.bucket);
+      const { timeline, latency } = queries.window(from, to, window.bucket);
       const started = timeline.reduce((sum, b) => sum + b.started, 0);
       const failed = timeline.reduce((sum, b) => sum + b.failed, 0);
       const succeeded = timeline.reduce((sum, b) => sum + b.succeeded, 0);
@@ -179,7 +179,7 @@ export function dashboardPlugin(
           failureRate: succeeded + failed === 0 ? null : failed / (succeeded + failed),
         },
         timeline,
-        latency: queries.latency(from, to),
+        latency,
         waitingReviews: queries.waitingTaskCount(),
         ...(options.alarms ? { alarms: options.alarms.states() } : {}),
         ...(options.queue ? { queue: await options.queue.depth() } : {}),
