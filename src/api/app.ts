@@ -101,6 +101,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
 
   await app.register(swagger, {
     openapi: {
+      // 3.1: its schemas are JSON Schema, so `type: ['number', 'string']` is valid there.
+      openapi: '3.1.0',
       info: {
         title: 'paystep API',
         version: '0.1.0',
