@@ -9,6 +9,8 @@
 import { randomFor } from '../adapters/gateway/seeded-random.js';
 import { SqliteTransactionQueries } from '../api/transaction-queries.js';
 import type { CrashPoint } from '../engine/engine.js';
+import type { ExecutionRow } from '../engine/store.js';
+import { ExecutionStatus } from '../ops/ops-metrics.js';
 import type { DayPlan, PlannedPayment } from './day-plan.js';
 import { planDay } from './day-plan.js';
 import type { SimulationConfig } from './sim-config.js';
@@ -111,6 +113,7 @@ async function drive(
   const report = () =>
     options.onProgress?.({ total, submitted, finished, virtualNow: clock.now() });
 
+  const resumedAt = clock.now();
   engine.start();
   // Reviews a previous process left waiting: the operator has not forgotten them.
   const queries = new SqliteTransactionQueries(world.db);
@@ -127,8 +130,10 @@ async function drive(
   await new Promise<void>((resolve, reject) => {
     const fail = (error: unknown) =>
       reject(error instanceof Error ? error : new Error(String(error)));
-    const onFinished = () => {
+    const onFinished = (payment: PlannedPayment, row: ExecutionRow) => {
       finished++;
+      // Executions a previous process finished were measured by that process.
+      if (row.stop_date !== null && row.stop_date >= resumedAt) recordFinished(world, payment, row);
       world.recordActivity(clock.now());
       world.saveClock();
       catchUpAlarms(clock.now());
@@ -144,8 +149,11 @@ async function drive(
       report();
       operations
         .submit(payment.request, { prevalidate: false })
-        .then((started) => engine.waitForExecution(started.execution_arn))
-        .then(onFinished, fail);
+        .then((started) => {
+          if (started.created) world.metrics.executionStarted(world.stateMachineArn);
+          return engine.waitForExecution(started.execution_arn);
+        })
+        .then((row) => onFinished(payment, row), fail);
     };
     // One arrival timer at a time: the clock's timer list stays short.
     let next = 0;
@@ -159,4 +167,30 @@ async function drive(
   });
   // Let the alarms see the end of the day settle (metrics after the last payment are empty).
   catchUpAlarms(clock.now() + (options.settleMs ?? 10 * MinuteMs));
+}
+
+/**
+ * The metrics a finished payment publishes, as the ops wiring would: AWS/States execution
+ * counts and time, and paystep's payment count, amount and processing duration.
+ */
+function recordFinished(world: SimWorld, payment: PlannedPayment, row: ExecutionRow): void {
+  const durationMs = Math.max(0, (row.stop_date ?? row.start_date) - payment.at);
+  const status = Object.values<string>(ExecutionStatus).includes(row.status)
+    ? (row.status as ExecutionStatus)
+    : ExecutionStatus.Failed;
+  world.metrics.executionFinished(world.stateMachineArn, status, durationMs);
+  let outcome = 'failed';
+  if (row.status === 'SUCCEEDED' && row.output !== null) {
+    const output = JSON.parse(row.output) as { status?: unknown };
+    outcome = typeof output.status === 'string' ? output.status.toLowerCase() : 'succeeded';
+  }
+  const currency = payment.request['currency'];
+  const amount = payment.request['payment_amount'];
+  world.metrics.paymentFinished({
+    outcome,
+    currency: typeof currency === 'string' ? currency : 'USD',
+    // Whole minor units from the decimal string, never through a float of major units.
+    amountMinor: typeof amount === 'string' ? Number(amount.replace('.', '')) : 0,
+    durationMs,
+  });
 }

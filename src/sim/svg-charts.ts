@@ -136,7 +136,7 @@ export function stateTimeline(
   formatTime: (at: number) => string,
 ): string {
   const laneHeight = 22;
-  const left = 230;
+  const left = 300;
   const w = width - left - margin.right;
   const h = Math.max(1, lanes.length) * laneHeight + 40;
   const x = (at: number) =>
