@@ -280,3 +280,41 @@ describe('durable engine', () => {
     expect(heard).toEqual(result.history.map((event) => event.type));
   });
 });
+
+describe('callbacks across a restart', () => {
+  it('keeps a parked task token valid after the engine restarts on the same file', async () => {
+    let token = '';
+    const handlers = {
+      park: (input: unknown) => {
+        token = (input as { token: string }).token;
+        return null;
+      },
+    };
+    const first = createTestEngine({ handlers });
+    const { stateMachineArn } = first.control.createStateMachine({
+      name: 'parked',
+      definition: JSON.stringify({
+        StartAt: 'Review',
+        States: {
+          Review: {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+            Parameters: { FunctionName: 'park', Payload: { 'token.$': '$$.Task.Token' } },
+            End: true,
+          },
+        },
+      }),
+    });
+    const { executionArn } = await first.control.startExecution({ stateMachineArn });
+    while (!token) await new Promise((resolve) => setImmediate(resolve));
+    const parked = token;
+    await first.engine.stop();
+    first.db.close();
+
+    t = createTestEngine({ handlers }, first.file);
+    await t.engine.sendTaskSuccess(parked, '{"decision":"approve"}');
+    const row = await t.engine.waitForExecution(executionArn);
+    expect(row.status).toBe('SUCCEEDED');
+    expect(JSON.parse(row.output as string)).toEqual({ decision: 'approve' });
+  });
+});
