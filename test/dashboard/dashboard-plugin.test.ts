@@ -47,6 +47,8 @@ describe('dashboard plugin', () => {
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toContain('text/html');
     expect(page.body).toContain('/dashboard/static/app.js');
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     const script = await fixture.app.inject({ method: 'GET', url: '/dashboard/static/app.js' });
     expect(script.headers['content-type']).toContain('text/javascript');
     const outside = await fixture.app.inject({

@@ -155,7 +155,9 @@ describe.skipIf(!hasChromium)(title, () => {
     // Replaying the dead letter is confirmed first, then the depth drops to zero.
     await page.click('[data-testid="replay-dead-letters"]');
     await page.click('[data-testid="confirm-ok"]');
-    await expect.poll(() => page.textContent('[data-testid="queue-dead-letters"]')).toBe('0');
+    await expect
+      .poll(() => page.textContent('[data-testid="queue-dead-letters"]'), { timeout: 15_000 })
+      .toBe('0');
     expect(fixture.audit.at(-1)).toMatchObject({ action: 'dashboard.dead-letters.replay' });
   });
 
@@ -287,9 +289,11 @@ describe.skipIf(!hasChromium)(title, () => {
     expect(JSON.parse(closed.output ?? '{}')).toMatchObject({
       review: { decision: 'approve', reviewer: 'alice', note: 'Known customer, verified by phone' },
     });
+    // The page follows the running execution on its own (it refreshes every 2 s while running).
     await expect
-      .poll(() =>
-        page.locator('svg.graph g[data-state="ChargePayment"]').getAttribute('data-status'),
+      .poll(
+        () => page.locator('svg.graph g[data-state="ChargePayment"]').getAttribute('data-status'),
+        { timeout: 15_000 },
       )
       .toBe('succeeded');
     expect(
