@@ -293,7 +293,11 @@ class SimClock extends VirtualClock {
  * TODO(engine): re-check after each advance inside the engine, and drop this.
  */
 function recheckVirtualTime(engine: Engine): void {
-  (engine as unknown as { maybeAdvanceVirtualTime(): void }).maybeAdvanceVirtualTime();
+  const recheck = (engine as unknown as { maybeAdvanceVirtualTime?: () => void })
+    .maybeAdvanceVirtualTime;
+  if (typeof recheck !== 'function')
+    throw new Error('The engine no longer has maybeAdvanceVirtualTime: update SimClock');
+  recheck.call(engine);
 }
 
 /** Finished-payment records kept in memory, one per transaction (the last written). */
