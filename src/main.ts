@@ -222,6 +222,23 @@ export async function createPaystep(
     cancelHousekeeping = clock.schedule(clock.now() + 3600_000, housekeeping);
   };
 
+  const shutDown = async (): Promise<void> => {
+    accepting = false;
+    cancelHousekeeping?.();
+    // Stop accepting and let requests in flight finish: a webhook answered 202 is committed.
+    await app.close();
+    // Finish the events being applied; the rest stay queued for the next start.
+    if (overrides.consumer !== false) await consumer.stop();
+    else await queue.close();
+    // Executions in flight resume from their last committed transition on the next start.
+    await engine.stop();
+    engineRunning = false;
+    db.close();
+  };
+  // Closing twice (a second signal, say) waits for the first close instead of repeating it.
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => (closing ??= shutDown());
+
   return {
     config,
     db,
@@ -241,23 +258,18 @@ export async function createPaystep(
       engineRunning = true;
       if (overrides.consumer !== false) consumer.start();
       housekeeping();
-      const url = await app.listen({ port: config.port, host: config.host });
+      let url: string;
+      try {
+        url = await app.listen({ port: config.port, host: config.host });
+      } catch (error) {
+        // The port is taken, say: leave nothing running behind the error.
+        await close();
+        throw error;
+      }
       accepting = true;
       return { url };
     },
-    async close() {
-      accepting = false;
-      cancelHousekeeping?.();
-      // Stop accepting and let requests in flight finish: a webhook answered 202 is committed.
-      await app.close();
-      // Finish the events being applied; the rest stay queued for the next start.
-      if (overrides.consumer !== false) await consumer.stop();
-      else await queue.close();
-      // Executions in flight resume from their last committed transition on the next start.
-      await engine.stop();
-      engineRunning = false;
-      db.close();
-    },
+    close,
   };
 }
 
