@@ -127,6 +127,7 @@ async function drive(
     cursor = page.next_cursor;
   }
 
+  let stalled: (() => void) | undefined;
   await new Promise<void>((resolve, reject) => {
     const fail = (error: unknown) =>
       reject(error instanceof Error ? error : new Error(String(error)));
@@ -164,6 +165,16 @@ async function drive(
     };
     arrive();
     if (total === 0) resolve();
+    // Nothing left to run but payments unfinished: say so rather than let the process exit.
+    stalled = () =>
+      fail(
+        new Error(
+          `The simulation stalled at ${new Date(clock.now()).toISOString()}: ${finished} of ${total} payments finished, ${submitted} submitted`,
+        ),
+      );
+    process.on('beforeExit', stalled);
+  }).finally(() => {
+    if (stalled) process.off('beforeExit', stalled);
   });
   // Let the alarms see the end of the day settle (metrics after the last payment are empty).
   catchUpAlarms(clock.now() + (options.settleMs ?? 10 * MinuteMs));
