@@ -47,7 +47,7 @@ function actions(data, reload, root) {
   const message = h('span', { class: 'action-message', 'data-testid': 'action-message' });
   const run = async (label, path, body) => {
     try {
-      await api(`/executions/${encodeURIComponent(arn)}/${path}`, {
+      await api(`/execution/${path}?arn=${encodeURIComponent(arn)}`, {
         method: 'POST',
         body: { confirm: true, ...body },
       });
@@ -333,7 +333,7 @@ export function showExecution(root, arn) {
   const load = async () => {
     clearTimeout(timer);
     try {
-      data = await api(`/executions/${encodeURIComponent(arn)}`);
+      data = await api(`/execution?arn=${encodeURIComponent(arn)}`);
       if (stopped) return;
       selected ??= interestingStep(data.steps)?.name;
       render(root, data, selected, select, load);

@@ -103,7 +103,9 @@ describe('dashboard plugin', () => {
   });
 
   it('describes an execution with its definition, derived path and history', async () => {
-    const { status, body } = await get(`/dashboard/api/executions/${encodeURIComponent(caught)}`);
+    const { status, body } = await get(
+      `/dashboard/api/execution?arn=${encodeURIComponent(caught)}`,
+    );
     expect(status).toBe(200);
     expect(JSON.parse(body.definition as string)).toMatchObject({ StartAt: 'Validate' });
     expect(body.states).toMatchObject({ Charge: { status: 'caught', retries: 2 } });
@@ -115,7 +117,7 @@ describe('dashboard plugin', () => {
     const before = fixture.audit.length;
     const response = await fixture.app.inject({
       method: 'POST',
-      url: `/dashboard/api/executions/${encodeURIComponent(failed)}/redrive`,
+      url: `/dashboard/api/execution/redrive?arn=${encodeURIComponent(failed)}`,
       headers: read,
       payload: { confirm: true },
     });
@@ -126,7 +128,7 @@ describe('dashboard plugin', () => {
   it('refuses an action that was not confirmed', async () => {
     const response = await fixture.app.inject({
       method: 'POST',
-      url: `/dashboard/api/executions/${encodeURIComponent(failed)}/redrive`,
+      url: `/dashboard/api/execution/redrive?arn=${encodeURIComponent(failed)}`,
       headers: operate,
       payload: {},
     });
@@ -153,7 +155,7 @@ describe('dashboard plugin', () => {
     ]);
     const response = await fixture.app.inject({
       method: 'POST',
-      url: `/dashboard/api/executions/${encodeURIComponent(arn)}/review`,
+      url: `/dashboard/api/execution/review?arn=${encodeURIComponent(arn)}`,
       headers: operate,
       payload: { confirm: true, decision: 'approve', note: 'known customer' },
     });
@@ -170,7 +172,7 @@ describe('dashboard plugin', () => {
     // Nothing waits any more: a second decision conflicts, and the attempt is audited too.
     const again = await fixture.app.inject({
       method: 'POST',
-      url: `/dashboard/api/executions/${encodeURIComponent(arn)}/review`,
+      url: `/dashboard/api/execution/review?arn=${encodeURIComponent(arn)}`,
       headers: operate,
       payload: { confirm: true, decision: 'reject' },
     });
@@ -202,7 +204,7 @@ describe('dashboard plugin', () => {
     await fixture.reviewRequested(name);
     const stop = await fixture.app.inject({
       method: 'POST',
-      url: `/dashboard/api/executions/${encodeURIComponent(arn)}/stop`,
+      url: `/dashboard/api/execution/stop?arn=${encodeURIComponent(arn)}`,
       headers: operate,
       payload: { confirm: true },
     });
@@ -213,7 +215,7 @@ describe('dashboard plugin', () => {
     });
     const redrive = await fixture.app.inject({
       method: 'POST',
-      url: `/dashboard/api/executions/${encodeURIComponent(arn)}/redrive`,
+      url: `/dashboard/api/execution/redrive?arn=${encodeURIComponent(arn)}`,
       headers: operate,
       payload: { confirm: true },
     });

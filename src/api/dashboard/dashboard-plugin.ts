@@ -94,9 +94,14 @@ const contentSecurityPolicy =
 /** Most history events one execution page shows; longer histories say they were cut. */
 const maxEvents = 2000;
 
-const arnParams = {
+/**
+ * The execution an endpoint is about, in the query string: ARNs run past Fastify's default
+ * limit on a path parameter (100 characters) once names are UUIDs.
+ */
+const arnQuery = {
   type: 'object',
   required: ['arn'],
+  additionalProperties: false,
   properties: { arn: { type: 'string', pattern: '^arn:aws[\\w-]*:states:', maxLength: 2048 } },
 } as const;
 
@@ -260,12 +265,12 @@ export function dashboardPlugin(
     },
   );
 
-  app.get<{ Params: { arn: string } }>(
-    '/dashboard/api/executions/:arn',
-    { config: { access: 'read' }, schema: { hide: true, params: arnParams } },
+  app.get<{ Querystring: { arn: string } }>(
+    '/dashboard/api/execution',
+    { config: { access: 'read' }, schema: { hide: true, querystring: arnQuery } },
     async (request) => {
       await authorized(request, DashboardScope.Read);
-      const arn = request.params.arn;
+      const arn = request.query.arn;
       const execution = control.describeExecution(arn);
       const machine = control.describeStateMachineForExecution(arn);
       const events = control.history(arn);
@@ -327,13 +332,16 @@ export function dashboardPlugin(
     }
   };
 
-  app.post<{ Params: { arn: string }; Body: { confirm: true; cause?: string } }>(
-    '/dashboard/api/executions/:arn/stop',
-    { config: { access: 'operate' }, schema: { hide: true, params: arnParams, body: confirmBody } },
+  app.post<{ Querystring: { arn: string }; Body: { confirm: true; cause?: string } }>(
+    '/dashboard/api/execution/stop',
+    {
+      config: { access: 'operate' },
+      schema: { hide: true, querystring: arnQuery, body: confirmBody },
+    },
     (request) =>
-      act(request, DashboardAction.Stop, { executionArn: request.params.arn }, async (actor) => {
+      act(request, DashboardAction.Stop, { executionArn: request.query.arn }, async (actor) => {
         const { stopDate } = await control.stopExecution({
-          executionArn: request.params.arn,
+          executionArn: request.query.arn,
           error: 'Operator.Stopped',
           cause: request.body.cause ?? `Stopped from the dashboard by ${actor}`,
         });
@@ -341,26 +349,29 @@ export function dashboardPlugin(
       }),
   );
 
-  app.post<{ Params: { arn: string }; Body: { confirm: true } }>(
-    '/dashboard/api/executions/:arn/redrive',
-    { config: { access: 'operate' }, schema: { hide: true, params: arnParams, body: confirmBody } },
+  app.post<{ Querystring: { arn: string }; Body: { confirm: true } }>(
+    '/dashboard/api/execution/redrive',
+    {
+      config: { access: 'operate' },
+      schema: { hide: true, querystring: arnQuery, body: confirmBody },
+    },
     (request) =>
-      act(request, DashboardAction.Redrive, { executionArn: request.params.arn }, async () => {
-        const { redriveDate } = await control.redriveExecution(request.params.arn);
+      act(request, DashboardAction.Redrive, { executionArn: request.query.arn }, async () => {
+        const { redriveDate } = await control.redriveExecution(request.query.arn);
         return { redriveDate };
       }),
   );
 
   app.post<{
-    Params: { arn: string };
+    Querystring: { arn: string };
     Body: { confirm: true; decision: ReviewDecision; note?: string };
   }>(
-    '/dashboard/api/executions/:arn/review',
+    '/dashboard/api/execution/review',
     {
       config: { access: 'operate' },
       schema: {
         hide: true,
-        params: arnParams,
+        querystring: arnQuery,
         body: {
           type: 'object',
           required: ['confirm', 'decision'],
@@ -375,7 +386,7 @@ export function dashboardPlugin(
     },
     (request) => {
       const { decision, note } = request.body;
-      const arn = request.params.arn;
+      const arn = request.query.arn;
       return act(
         request,
         decision === 'approve' ? DashboardAction.ReviewApprove : DashboardAction.ReviewReject,
