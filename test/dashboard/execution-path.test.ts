@@ -60,6 +60,43 @@ describe('executionPath from real engine histories', () => {
   });
 });
 
+describe('executionPath through Map and Parallel', () => {
+  it('colours a Map and the states inside its iterations', async () => {
+    const fixture = await createDashboardFixture();
+    try {
+      const { stateMachineArn } = fixture.engine.control.createStateMachine({
+        name: 'Fanout',
+        definition: JSON.stringify({
+          StartAt: 'EachItem',
+          States: {
+            EachItem: {
+              Type: 'Map',
+              ItemsPath: '$.items',
+              MaxConcurrency: 1,
+              ItemProcessor: {
+                ProcessorConfig: { Mode: 'INLINE' },
+                StartAt: 'Handle',
+                States: { Handle: { Type: 'Task', Resource: 'ok', End: true } },
+              },
+              Next: 'Done',
+            },
+            Done: { Type: 'Succeed' },
+          },
+        }),
+      });
+      const arn = await fixture.run(stateMachineArn, { items: [1, 2, 3] });
+      const { states } = executionPath(fixture.engine.control.history(arn), 'SUCCEEDED');
+      expect(states).toEqual({
+        EachItem: { status: StepStatus.Succeeded, visits: 1, retries: 0 },
+        Handle: { status: StepStatus.Succeeded, visits: 3, retries: 0 },
+        Done: { status: StepStatus.Succeeded, visits: 1, retries: 0 },
+      });
+    } finally {
+      await fixture.close();
+    }
+  });
+});
+
 describe('executionPath on hand-written histories', () => {
   const event = (id: number, type: string, details?: Record<string, unknown>): HistoryEvent => ({
     id,
