@@ -316,10 +316,9 @@ export function dashboardPlugin(
     run: (actor: string) => Promise<T>,
   ): Promise<T> => {
     const actor = await authorized(request, DashboardScope.Operate);
+    let result: T;
     try {
-      const result = await run(actor);
-      await options.audit(action, { ...details, actor, outcome: 'succeeded' });
-      return result;
+      result = await run(actor);
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       await options.audit(action, {
@@ -330,6 +329,9 @@ export function dashboardPlugin(
       });
       throw error;
     }
+    // Outside the try: an audit failure after the action must not be recorded as a failed action.
+    await options.audit(action, { ...details, actor, outcome: 'succeeded' });
+    return result;
   };
 
   app.post<{ Querystring: { arn: string }; Body: { confirm: true; cause?: string } }>(
