@@ -5,6 +5,7 @@
 import { parseArgs, UsageError } from './args.js';
 import { aslRun, aslValidate } from './asl-commands.js';
 import type { Io } from './asl-commands.js';
+import { simulateUsage } from './simulate-command.js';
 
 const usage = `Usage: paystep <command> [options]
 
@@ -20,6 +21,13 @@ Commands:
   asl validate <definition.json> validate an Amazon States Language definition (exit 2 if invalid)
   asl run <definition.json> --input '<json>' --tasks <module> [--virtual-time] [--db <file>]
                                  run one execution and print {"status","output","error","cause"}
+${simulateUsage}
+  gateway-sim [--port 8090] [--seed 1] [--decline-rate 0] [--transient-rate 0] [--timeout-rate 0]
+              [--ledger <file.db>]
+                                 serve the simulated payment gateway over HTTP
+  backup <file> [--data <dir>] [--db <file>]
+                                 take a consistent online copy of the store while paystep runs
+  cost [--payments-per-day 2000] estimate the monthly AWS bill of the CDK stack
 `;
 
 const defaultIo: Io = {
@@ -42,6 +50,22 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       case 'sfn-server': {
         const { start } = await import('./start-command.js');
         return await start(parseArgs(rest), io, command);
+      }
+      case 'simulate': {
+        const { simulateCommand } = await import('./simulate-command.js');
+        return await simulateCommand(parseArgs(rest, ['no-progress']), io);
+      }
+      case 'gateway-sim': {
+        const { gatewaySim } = await import('./tool-commands.js');
+        return await gatewaySim(parseArgs(rest), io);
+      }
+      case 'backup': {
+        const { backup } = await import('./tool-commands.js');
+        return await backup(parseArgs(rest), io);
+      }
+      case 'cost': {
+        const { cost } = await import('./tool-commands.js');
+        return cost(parseArgs(rest), io);
       }
       case undefined:
       case 'help':

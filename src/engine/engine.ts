@@ -475,7 +475,9 @@ export class Engine {
       if (this.inbox.length > 0 || this.processing || this.stopped) return;
       if (this.pendingCommits.size > 0) return;
       if (this.inflight > clock.sleepers) return;
-      clock.advance();
+      // A timer may wake a task that only goes back to sleep (simulated latency, then a
+      // timeout): nothing else would look again, so look again after every jump.
+      if (clock.advance()) this.maybeAdvanceVirtualTime();
     });
   }
 

@@ -100,7 +100,7 @@ export function openSimWorld(config: SimulationConfig, options: SimWorldOptions)
   migrate(db, 'sim', migrations);
   const saved = db.prepare("SELECT value FROM sim_state WHERE key = 'clock'").get() as
     { value: number } | undefined;
-  const clock = new SimClock(Math.max(config.startMs, saved?.value ?? 0));
+  const clock = new VirtualClock(Math.max(config.startMs, saved?.value ?? 0));
   const saveClockStatement = db.prepare(
     "INSERT INTO sim_state (key, value) VALUES ('clock', ?) ON CONFLICT (key) DO UPDATE SET value = MAX(value, excluded.value)",
   );
@@ -169,7 +169,6 @@ export function openSimWorld(config: SimulationConfig, options: SimWorldOptions)
     onError: options.onError ?? (() => undefined),
     ...(options.crashPoint ? { crashPoint: options.crashPoint } : {}),
   });
-  clock.afterAdvance = () => recheckVirtualTime(engine);
   const control = new StepFunctionsControl(engine);
   const definition = loadPaymentWorkflow(localSubstitutions(engine.region, engine.accountId));
   const stateMachineArn = engine.arn.stateMachine(SIM_STATE_MACHINE);
@@ -269,35 +268,6 @@ function recordingTopic(db: SqliteDatabase, clock: VirtualClock): SnsPublisher {
       return Promise.resolve({ MessageId: `sim-${arn.split(':').pop() ?? ''}` });
     },
   };
-}
-
-/**
- * The virtual clock with a hook after each jump. The engine moves virtual time when it goes
- * idle, and looks again only after its next batch or task; a timer that resumes a task which then
- * sleeps again (the gateway's latency, then its timeout) wakes no batch, so the engine would never
- * look again. The hook makes it look once more after every jump.
- */
-class SimClock extends VirtualClock {
-  afterAdvance: () => void = () => undefined;
-
-  override advance(): boolean {
-    const moved = super.advance();
-    if (moved) setImmediate(this.afterAdvance);
-    return moved;
-  }
-}
-
-/**
- * Asks the engine to consider moving virtual time. Its check refuses while work is queued or a
- * task does anything but sleep on the clock, so an extra call is harmless.
- * TODO(engine): re-check after each advance inside the engine, and drop this.
- */
-function recheckVirtualTime(engine: Engine): void {
-  const recheck = (engine as unknown as { maybeAdvanceVirtualTime?: () => void })
-    .maybeAdvanceVirtualTime;
-  if (typeof recheck !== 'function')
-    throw new Error('The engine no longer has maybeAdvanceVirtualTime: update SimClock');
-  recheck.call(engine);
 }
 
 /** Finished-payment records kept in memory, one per transaction (the last written). */
