@@ -85,12 +85,28 @@ function relaxJsonataPatterns(schema: Json): Json {
   return copy;
 }
 
+/** Deepest Parallel/Map nesting at which the schema backstop still runs. */
+const maxSchemaNesting = 6;
+
+function maxNesting(map: MachineMap): number {
+  let deepest = 0;
+  for (const site of map.states) {
+    const depth = (site.pointer.match(/\/(Branches|ItemProcessor|Iterator)\//g) ?? []).length;
+    if (depth > deepest) deepest = depth;
+  }
+  return deepest;
+}
+
 /** Validates `document` against the package's schemas, reporting what they reject. */
 export function checkSchema(
   document: JsonObject,
   map: MachineMap,
   report: DiagnosticCollector,
 ): void {
+  // The package's schemas nest a oneOf per state type at every Parallel/Map level, so their cost
+  // grows exponentially with nesting (seconds by depth 16, no answer by depth 50). Our own checks
+  // are the authority and ran already; the schemas are a backstop, used where they are cheap.
+  if (maxNesting(map) > maxSchemaNesting) return;
   const validate = schemaValidator();
   // The schemas expect every state to carry its effective QueryLanguage.
   const annotated = structuredClone(document);
