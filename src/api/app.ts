@@ -14,7 +14,8 @@ import type { AuditLog } from '../payments/ports/audit-log.js';
 import type { MessageQueue } from '../payments/ports/queue.js';
 import type { TransactionStore } from '../payments/ports/transaction-store.js';
 import type { ApiKeys } from './api-keys.js';
-import { installAuth } from './auth.js';
+import { callerOf, installAuth } from './auth.js';
+import { dashboardPlugin } from './dashboard/dashboard-plugin.js';
 import type { PaymentOperations } from './payment-operations.js';
 import { ApiError, sendProblem } from './problem.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -63,6 +64,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     // the onResponse hook below logs what is safe.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.limits.bodyLimitBytes,
+    // Execution ARNs in paths are longer than Fastify's default limit of 100 characters.
+    maxParamLength: 2048,
     return503OnClosing: true,
     ajv: {
       customOptions: {
@@ -162,5 +165,15 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   );
   await app.register(deadLetterRoutes(deps.queue));
   await app.register(apiKeyRoutes(deps.apiKeys));
+  // The operator dashboard at `/`: its routes declare their scope and the auth hook enforces it.
+  await app.register(dashboardPlugin, {
+    control: deps.control,
+    engine: deps.control.engine,
+    authorize: (request) => `key:${callerOf(request).name}`,
+    audit: (action, details) =>
+      deps.logger.info({ audit: true, action, ...details }, 'operator action'),
+    queue: deps.queue,
+    transactions: { queries: deps.queries, store: deps.store, audit: deps.audit },
+  });
   return app;
 }
