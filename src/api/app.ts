@@ -65,7 +65,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.limits.bodyLimitBytes,
     // Execution ARNs in paths are longer than Fastify's default limit of 100 characters.
-    maxParamLength: 2048,
+    routerOptions: { maxParamLength: 2048 },
     return503OnClosing: true,
     ajv: {
       customOptions: {
