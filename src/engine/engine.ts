@@ -1250,16 +1250,6 @@ export class Engine {
     return machine;
   }
 
-  /** Compiles (and caches) a definition body; used when state machines are created. */
-  compileDefinition(body: string, hash: string): CompiledMachine {
-    let machine = this.machines.get(hash);
-    if (!machine) {
-      machine = compileMachine(JSON.parse(body) as StateMachineDefinition);
-      this.machines.set(hash, machine);
-    }
-    return machine;
-  }
-
   private requireExecution(arn: string): ExecutionRow {
     const row = this.store.getExecution.get(arn);
     if (!row)

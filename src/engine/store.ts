@@ -139,7 +139,6 @@ export class EngineStore {
   readonly updateStateMachine;
   readonly deleteStateMachine;
   readonly getStateMachine;
-  readonly getStateMachineByName;
   readonly listStateMachines;
   readonly getExecution;
   readonly runningExecutions;
@@ -147,9 +146,7 @@ export class EngineStore {
   readonly maxRunId;
   readonly historyOf;
   readonly lastEventId;
-  readonly deleteTimer;
   readonly timersOfExecution;
-  readonly allTimers;
 
   private readonly writes: Record<WriteName, Statement>;
 
@@ -176,9 +173,6 @@ export class EngineStore {
     this.getStateMachine = db.prepare<[string], StateMachineRow>(
       'SELECT * FROM state_machines WHERE arn = ?',
     );
-    this.getStateMachineByName = db.prepare<[string], StateMachineRow>(
-      'SELECT * FROM state_machines WHERE name = ?',
-    );
     this.listStateMachines = db.prepare<[string, number], StateMachineRow>(
       'SELECT * FROM state_machines WHERE name > ? ORDER BY name LIMIT ?',
     );
@@ -198,11 +192,9 @@ export class EngineStore {
     this.lastEventId = db.prepare<[string], { id: number | null }>(
       'SELECT MAX(last_id) AS id FROM history WHERE execution_arn = ?',
     );
-    this.deleteTimer = db.prepare('DELETE FROM timers WHERE id = ?');
     this.timersOfExecution = db.prepare<[string], TimerRow>(
       'SELECT * FROM timers WHERE execution_arn = ?',
     );
-    this.allTimers = db.prepare<[], TimerRow>('SELECT * FROM timers');
   }
 
   /** Applies one batch of changes in one transaction on this connection. */
