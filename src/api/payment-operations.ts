@@ -6,7 +6,6 @@
  */
 import { createHash } from 'node:crypto';
 import type { Json, JsonObject } from '../asl/json.js';
-import type { StepFunctionsControl } from '../engine/control.js';
 import { EngineErrorCode } from '../engine/errors.js';
 import { notifyCustomer } from '../payments/handlers/notify-customer.js';
 import { TransactionStatus } from '../payments/lifecycle.js';
@@ -19,8 +18,26 @@ import type { ValidationConfig } from '../payments/validation.js';
 import { DEFAULT_VALIDATION_CONFIG, validatePaymentRequest } from '../payments/validation.js';
 import { ApiError } from './problem.js';
 
+/**
+ * What the operations need of a Step Functions control plane: the local engine's
+ * StepFunctionsControl has this shape, and so does the AWS adapter over Step Functions
+ * (src/adapters/aws/sfn-workflow-control.ts). Errors carry Step Functions' error names as `code`.
+ */
+export interface WorkflowControl {
+  readonly engine: {
+    startExecution(request: {
+      stateMachineArn: string;
+      name: string;
+      input: string;
+    }): Promise<{ executionArn: string; created: boolean }>;
+    sendTaskSuccess(taskToken: string, output: string): Promise<void>;
+    readonly arn: { execution(stateMachineName: string, executionName: string): string };
+  };
+  describeExecution(executionArn: string): { input: string } | Promise<{ input: string }>;
+}
+
 export interface PaymentOperationsDeps {
-  control: StepFunctionsControl;
+  control: WorkflowControl;
   /** The payment workflow's state machine. */
   stateMachineArn: string;
   store: TransactionStore;
@@ -92,7 +109,7 @@ export class PaymentOperations {
       if ((error as { code?: unknown }).code !== EngineErrorCode.ExecutionAlreadyExists)
         throw error;
       const arn = this.executionArnOf(transactionId);
-      const existing = this.deps.control.describeExecution(arn);
+      const existing = await this.deps.control.describeExecution(arn);
       if (sameJson(existing.input, input)) {
         return { transaction_id: transactionId, execution_arn: arn, created: false };
       }
