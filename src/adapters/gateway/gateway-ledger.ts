@@ -3,6 +3,7 @@
  * in the order applied. Kept in memory, or in SQLite when given a database, so that a test can
  * read it after the process that charged was killed and prove no payment was charged twice.
  */
+import type { Transaction } from 'better-sqlite3';
 import { migrate } from '../../sqlite/database.js';
 import type { SqliteDatabase } from '../../sqlite/database.js';
 import type { ChargeResult, RefundResult } from '../../payments/ports/gateway.js';
@@ -128,76 +129,82 @@ interface LedgerRow {
  * the plain columns (charge_id, status, amount_minor) let a test count charges with SQL.
  */
 export class SqliteGatewayLedger implements GatewayLedger {
-  readonly #db: SqliteDatabase;
+  // Prepared once: every gateway call reads the ledger and most write it.
+  readonly #statements: ReturnType<typeof prepareStatements>;
+  readonly #transaction: Transaction<(work: () => unknown) => unknown>;
 
   constructor(db: SqliteDatabase) {
     migrate(db, 'gateway-sim', MIGRATIONS);
-    this.#db = db;
+    this.#statements = prepareStatements(db);
+    this.#transaction = db.transaction((work: () => unknown) => work());
   }
 
   atomically<T>(work: () => T): T {
     // IMMEDIATE takes the write lock up front, so another process cannot insert the same key
     // between this one's check and its insert.
-    return this.#db.transaction(work).immediate();
+    return this.#transaction.immediate(work) as T;
   }
 
   findCharge(idempotencyKey: string): ChargeLedgerEntry | undefined {
-    const row = this.#db
-      .prepare("SELECT * FROM gateway_sim_ledger WHERE kind = 'charge' AND idempotency_key = ?")
-      .get(idempotencyKey) as LedgerRow | undefined;
+    const row = this.#statements.chargeByKey.get(idempotencyKey);
     return row === undefined ? undefined : (toEntry(row) as ChargeLedgerEntry);
   }
 
   findChargeById(chargeId: string): ChargeLedgerEntry | undefined {
-    const row = this.#db
-      .prepare("SELECT * FROM gateway_sim_ledger WHERE kind = 'charge' AND charge_id = ?")
-      .get(chargeId) as LedgerRow | undefined;
+    const row = this.#statements.chargeById.get(chargeId);
     return row === undefined ? undefined : (toEntry(row) as ChargeLedgerEntry);
   }
 
   findRefund(idempotencyKey: string): RefundLedgerEntry | undefined {
-    const row = this.#db
-      .prepare("SELECT * FROM gateway_sim_ledger WHERE kind = 'refund' AND idempotency_key = ?")
-      .get(idempotencyKey) as LedgerRow | undefined;
+    const row = this.#statements.refundByKey.get(idempotencyKey);
     return row === undefined ? undefined : (toEntry(row) as RefundLedgerEntry);
   }
 
   refundsOf(chargeId: string): readonly RefundLedgerEntry[] {
-    const rows = this.#db
-      .prepare(
-        "SELECT * FROM gateway_sim_ledger WHERE kind = 'refund' AND charge_id = ? ORDER BY seq",
-      )
-      .all(chargeId) as LedgerRow[];
-    return rows.map((row) => toEntry(row) as RefundLedgerEntry);
+    return this.#statements.refundsOf.all(chargeId).map((row) => toEntry(row) as RefundLedgerEntry);
   }
 
   append(entry: NewLedgerEntry): LedgerEntry {
     const { result } = entry;
-    const info = this.#db
-      .prepare(
-        `INSERT INTO gateway_sim_ledger
-           (kind, idempotency_key, charge_id, status, amount_minor, currency, fingerprint, result)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        entry.kind,
-        entry.idempotencyKey,
-        result.chargeId,
-        result.status,
-        result.amount.amount_minor,
-        result.amount.currency,
-        entry.fingerprint,
-        JSON.stringify(result),
-      );
+    const info = this.#statements.append.run(
+      entry.kind,
+      entry.idempotencyKey,
+      result.chargeId,
+      result.status,
+      result.amount.amount_minor,
+      result.amount.currency,
+      entry.fingerprint,
+      JSON.stringify(result),
+    );
     return { ...entry, seq: Number(info.lastInsertRowid) };
   }
 
   entries(): readonly LedgerEntry[] {
-    const rows = this.#db
-      .prepare('SELECT * FROM gateway_sim_ledger ORDER BY seq')
-      .all() as LedgerRow[];
-    return rows.map(toEntry);
+    return this.#statements.entries.all().map(toEntry);
   }
+}
+
+function prepareStatements(db: SqliteDatabase) {
+  return {
+    chargeByKey: db.prepare<[string], LedgerRow>(
+      "SELECT * FROM gateway_sim_ledger WHERE kind = 'charge' AND idempotency_key = ?",
+    ),
+    chargeById: db.prepare<[string], LedgerRow>(
+      "SELECT * FROM gateway_sim_ledger WHERE kind = 'charge' AND charge_id = ?",
+    ),
+    refundByKey: db.prepare<[string], LedgerRow>(
+      "SELECT * FROM gateway_sim_ledger WHERE kind = 'refund' AND idempotency_key = ?",
+    ),
+    refundsOf: db.prepare<[string], LedgerRow>(
+      "SELECT * FROM gateway_sim_ledger WHERE kind = 'refund' AND charge_id = ? ORDER BY seq",
+    ),
+    append: db.prepare(
+      `INSERT INTO gateway_sim_ledger
+         (kind, idempotency_key, charge_id, status, amount_minor, currency, fingerprint, result)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    entries: db.prepare<[], LedgerRow>('SELECT * FROM gateway_sim_ledger ORDER BY seq'),
+  };
 }
 
 function toEntry(row: LedgerRow): LedgerEntry {

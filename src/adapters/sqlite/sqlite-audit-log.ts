@@ -36,41 +36,46 @@ interface Row {
 }
 
 export class SqliteAuditLog implements AuditLog {
-  readonly #db: SqliteDatabase;
+  // Prepared once: every status change appends, and preparing costs more than inserting.
+  readonly #statements: ReturnType<typeof prepareStatements>;
 
   constructor(db: SqliteDatabase) {
-    this.#db = db;
     migrate(db, 'audit', MIGRATIONS);
+    this.#statements = prepareStatements(db);
   }
 
   append(entry: AuditEntry): Promise<void> {
     return guard(() => {
-      this.#db
-        .prepare(
-          `INSERT INTO audit_log (id, transaction_id, at, actor, action, from_status, to_status, details)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-        )
-        .run(
-          entry.id,
-          entry.transaction_id,
-          entry.at,
-          entry.actor,
-          entry.action,
-          entry.from_status ?? null,
-          entry.to_status ?? null,
-          entry.details === undefined ? null : JSON.stringify(entry.details),
-        );
+      this.#statements.append.run(
+        entry.id,
+        entry.transaction_id,
+        entry.at,
+        entry.actor,
+        entry.action,
+        entry.from_status ?? null,
+        entry.to_status ?? null,
+        entry.details === undefined ? null : JSON.stringify(entry.details),
+      );
     });
   }
 
   list(transactionId: string): Promise<readonly AuditEntry[]> {
     return guard(() => {
-      const rows = this.#db
-        .prepare('SELECT * FROM audit_log WHERE transaction_id = ? ORDER BY seq')
-        .all(transactionId) as Row[];
-      return rows.map(fromRow);
+      return this.#statements.list.all(transactionId).map(fromRow);
     });
   }
+}
+
+function prepareStatements(db: SqliteDatabase) {
+  return {
+    append: db.prepare(
+      `INSERT INTO audit_log (id, transaction_id, at, actor, action, from_status, to_status, details)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+    ),
+    list: db.prepare<[string], Row>(
+      'SELECT * FROM audit_log WHERE transaction_id = ? ORDER BY seq',
+    ),
+  };
 }
 
 function fromRow(row: Row): AuditEntry {

@@ -62,87 +62,80 @@ interface Row {
 }
 
 export class SqliteOutboxNotifier implements CustomerNotifier {
-  readonly #db: SqliteDatabase;
   readonly #retentionMs: number;
+  // Prepared once: every finished payment queues a notification.
+  readonly #statements: ReturnType<typeof prepareStatements>;
 
   constructor(db: SqliteDatabase, options: SqliteOutboxNotifierOptions = {}) {
-    this.#db = db;
     this.#retentionMs = options.retentionMs ?? DEFAULT_OUTBOX_RETENTION_MS;
     migrate(db, 'notification-outbox', MIGRATIONS);
+    this.#statements = prepareStatements(db);
   }
 
   notify(notification: CustomerNotification): Promise<NotificationReceipt> {
     return guard(() => {
-      this.#db
-        .prepare(
-          `INSERT INTO notification_outbox (id, transaction_id, customer_id, email, kind, subject, body, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-        )
-        .run(
-          notification.id,
-          notification.transaction_id,
-          notification.customer_id,
-          notification.email ?? null,
-          notification.kind,
-          notification.subject,
-          notification.body,
-          notification.created_at,
-        );
+      this.#statements.insert.run(
+        notification.id,
+        notification.transaction_id,
+        notification.customer_id,
+        notification.email ?? null,
+        notification.kind,
+        notification.subject,
+        notification.body,
+        notification.created_at,
+      );
       return { id: notification.id, channel: 'outbox', status: 'queued' } as const;
     });
   }
 
   /** Notifications not yet sent, oldest first. */
   pending(limit = 100): Promise<readonly OutboxEntry[]> {
-    return guard(() =>
-      (
-        this.#db
-          .prepare('SELECT * FROM notification_outbox WHERE sent_at IS NULL ORDER BY seq LIMIT ?')
-          .all(limit) as Row[]
-      ).map(fromRow),
-    );
+    return guard(() => this.#statements.pending.all(limit).map(fromRow));
   }
 
   /** Every notification of one transaction, oldest first. */
   forTransaction(transactionId: string): Promise<readonly OutboxEntry[]> {
-    return guard(() =>
-      (
-        this.#db
-          .prepare('SELECT * FROM notification_outbox WHERE transaction_id = ? ORDER BY seq')
-          .all(transactionId) as Row[]
-      ).map(fromRow),
-    );
+    return guard(() => this.#statements.forTransaction.all(transactionId).map(fromRow));
   }
 
   markSent(id: string, at: number): Promise<void> {
     return guard(() => {
-      this.#db
-        .prepare(
-          'UPDATE notification_outbox SET sent_at = ?, attempts = attempts + 1 WHERE id = ? AND sent_at IS NULL',
-        )
-        .run(at, id);
+      this.#statements.markSent.run(at, id);
     });
   }
 
   markFailed(id: string, error: string): Promise<void> {
     return guard(() => {
-      this.#db
-        .prepare(
-          'UPDATE notification_outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?',
-        )
-        .run(error.slice(0, 500), id);
+      this.#statements.markFailed.run(error.slice(0, 500), id);
     });
   }
 
   /** Deletes rows queued more than the retention period before `now`. Returns how many. */
   purgeExpired(now: number): Promise<number> {
-    return guard(
-      () =>
-        this.#db
-          .prepare('DELETE FROM notification_outbox WHERE created_at < ?')
-          .run(now - this.#retentionMs).changes,
-    );
+    return guard(() => this.#statements.purge.run(now - this.#retentionMs).changes);
   }
+}
+
+function prepareStatements(db: SqliteDatabase) {
+  return {
+    insert: db.prepare(
+      `INSERT INTO notification_outbox (id, transaction_id, customer_id, email, kind, subject, body, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+    ),
+    pending: db.prepare<[number], Row>(
+      'SELECT * FROM notification_outbox WHERE sent_at IS NULL ORDER BY seq LIMIT ?',
+    ),
+    forTransaction: db.prepare<[string], Row>(
+      'SELECT * FROM notification_outbox WHERE transaction_id = ? ORDER BY seq',
+    ),
+    markSent: db.prepare(
+      'UPDATE notification_outbox SET sent_at = ?, attempts = attempts + 1 WHERE id = ? AND sent_at IS NULL',
+    ),
+    markFailed: db.prepare(
+      'UPDATE notification_outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?',
+    ),
+    purge: db.prepare('DELETE FROM notification_outbox WHERE created_at < ?'),
+  };
 }
 
 function fromRow(row: Row): OutboxEntry {

@@ -4,6 +4,7 @@
  * lifecycle is enforced under concurrency: of two racing moves only one can match. Transaction
  * rows never expire.
  */
+import type { Statement } from 'better-sqlite3';
 import { migrate, type SqliteDatabase } from '../../sqlite/database.js';
 import type { JsonObject } from '../../asl/json.js';
 import type { CustomerActivity } from '../../payments/fraud.js';
@@ -62,36 +63,71 @@ interface Row {
 
 export class SqliteTransactionStore implements TransactionStore {
   readonly #db: SqliteDatabase;
+  // Prepared once: preparing a statement costs more than running it, and a day of payments
+  // runs these tens of thousands of times.
+  readonly #statements: ReturnType<typeof prepareStatements>;
+  /** The conditional UPDATE of each target status, whose predecessor list fixes its SQL. */
+  readonly #moves = new Map<TransactionStatus, Statement>();
+  readonly #transition: (
+    transactionId: string,
+    to: TransactionStatus,
+    at: number,
+    facts: TransactionFacts,
+  ) => TransitionResult;
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
     migrate(db, COMPONENT, MIGRATIONS);
+    this.#statements = prepareStatements(db);
+    this.#transition = db.transaction(
+      (
+        transactionId: string,
+        to: TransactionStatus,
+        at: number,
+        facts: TransactionFacts,
+      ): TransitionResult => {
+        const predecessors = predecessorsOf(to);
+        let changes = 0;
+        if (predecessors.length > 0) {
+          // The conditional write: only a row in an allowed predecessor status moves.
+          changes = this.#move(to, predecessors).run(
+            to,
+            JSON.stringify(facts),
+            at,
+            transactionId,
+            ...predecessors,
+          ).changes;
+        }
+        const transaction = this.#read(transactionId);
+        if (transaction === undefined) return { outcome: 'not_found' };
+        if (changes === 1) {
+          return {
+            outcome: 'applied',
+            from: transaction.previous_status as TransactionStatus,
+            transaction,
+          };
+        }
+        return { outcome: transaction.status === to ? 'unchanged' : 'conflict', transaction };
+      },
+    );
   }
 
   create(payment: Payment, status: TransactionStatus, at: number): Promise<CreateResult> {
     return guard(() => {
-      const inserted = this.#db
-        .prepare(
-          `INSERT INTO transactions (transaction_id, status, amount_minor, currency, payment_method,
-             customer_id, merchant_id, customer_email, payment_token, last4, metadata, created_at, updated_at)
-           VALUES (@transaction_id, @status, @amount_minor, @currency, @payment_method, @customer_id,
-             @merchant_id, @customer_email, @payment_token, @last4, @metadata, @at, @at)
-           ON CONFLICT (transaction_id) DO NOTHING`,
-        )
-        .run({
-          transaction_id: payment.transaction_id,
-          status,
-          amount_minor: payment.amount.amount_minor,
-          currency: payment.amount.currency,
-          payment_method: payment.payment_method,
-          customer_id: payment.customer_id,
-          merchant_id: payment.merchant_id,
-          customer_email: payment.customer_email ?? null,
-          payment_token: payment.payment_token ?? null,
-          last4: payment.last4 ?? null,
-          metadata: JSON.stringify(payment.metadata),
-          at,
-        });
+      const inserted = this.#statements.insert.run({
+        transaction_id: payment.transaction_id,
+        status,
+        amount_minor: payment.amount.amount_minor,
+        currency: payment.amount.currency,
+        payment_method: payment.payment_method,
+        customer_id: payment.customer_id,
+        merchant_id: payment.merchant_id,
+        customer_email: payment.customer_email ?? null,
+        payment_token: payment.payment_token ?? null,
+        last4: payment.last4 ?? null,
+        metadata: JSON.stringify(payment.metadata),
+        at,
+      });
       const transaction = this.#read(payment.transaction_id) as Transaction;
       return inserted.changes === 1
         ? { created: true, transaction }
@@ -109,32 +145,7 @@ export class SqliteTransactionStore implements TransactionStore {
     at: number,
     facts: TransactionFacts = {},
   ): Promise<TransitionResult> {
-    return guard(() =>
-      this.#db.transaction((): TransitionResult => {
-        const predecessors = predecessorsOf(to);
-        let changes = 0;
-        if (predecessors.length > 0) {
-          // The conditional write: only a row in an allowed predecessor status moves.
-          changes = this.#db
-            .prepare(
-              `UPDATE transactions
-                 SET previous_status = status, status = ?, facts = json_patch(facts, ?), updated_at = ?
-               WHERE transaction_id = ? AND status IN (${predecessors.map(() => '?').join(', ')})`,
-            )
-            .run(to, JSON.stringify(facts), at, transactionId, ...predecessors).changes;
-        }
-        const transaction = this.#read(transactionId);
-        if (transaction === undefined) return { outcome: 'not_found' };
-        if (changes === 1) {
-          return {
-            outcome: 'applied',
-            from: transaction.previous_status as TransactionStatus,
-            transaction,
-          };
-        }
-        return { outcome: transaction.status === to ? 'unchanged' : 'conflict', transaction };
-      })(),
-    );
+    return guard(() => this.#transition(transactionId, to, at, facts));
   }
 
   annotate(
@@ -145,12 +156,8 @@ export class SqliteTransactionStore implements TransactionStore {
   ): Promise<boolean> {
     return guard(
       () =>
-        this.#db
-          .prepare(
-            `UPDATE transactions SET facts = json_patch(facts, ?), updated_at = ?
-              WHERE transaction_id = ? AND status = ?`,
-          )
-          .run(JSON.stringify(facts), at, transactionId, status).changes === 1,
+        this.#statements.annotate.run(JSON.stringify(facts), at, transactionId, status).changes ===
+        1,
     );
   }
 
@@ -161,24 +168,56 @@ export class SqliteTransactionStore implements TransactionStore {
     excludeId: string,
   ): Promise<CustomerActivity> {
     return guard(() => {
-      const row = this.#db
-        .prepare(
-          `SELECT COUNT(*) AS count,
-                  COALESCE(SUM(CASE WHEN currency = ? THEN amount_minor ELSE 0 END), 0) AS amount_minor
-             FROM transactions
-            WHERE customer_id = ? AND created_at >= ? AND transaction_id <> ?`,
-        )
-        .get(currency, customerId, since, excludeId) as CustomerActivity;
+      const row = this.#statements.activity.get(
+        currency,
+        customerId,
+        since,
+        excludeId,
+      ) as CustomerActivity;
       return { count: row.count, amount_minor: row.amount_minor };
     });
   }
 
+  #move(to: TransactionStatus, predecessors: readonly TransactionStatus[]): Statement {
+    let statement = this.#moves.get(to);
+    if (statement === undefined) {
+      statement = this.#db.prepare(
+        `UPDATE transactions
+           SET previous_status = status, status = ?, facts = json_patch(facts, ?), updated_at = ?
+         WHERE transaction_id = ? AND status IN (${predecessors.map(() => '?').join(', ')})`,
+      );
+      this.#moves.set(to, statement);
+    }
+    return statement;
+  }
+
   #read(transactionId: string): Transaction | undefined {
-    const row = this.#db
-      .prepare('SELECT * FROM transactions WHERE transaction_id = ?')
-      .get(transactionId) as Row | undefined;
+    const row = this.#statements.read.get(transactionId);
     return row === undefined ? undefined : fromRow(row);
   }
+}
+
+function prepareStatements(db: SqliteDatabase) {
+  return {
+    insert: db.prepare(
+      `INSERT INTO transactions (transaction_id, status, amount_minor, currency, payment_method,
+         customer_id, merchant_id, customer_email, payment_token, last4, metadata, created_at, updated_at)
+       VALUES (@transaction_id, @status, @amount_minor, @currency, @payment_method, @customer_id,
+         @merchant_id, @customer_email, @payment_token, @last4, @metadata, @at, @at)
+       ON CONFLICT (transaction_id) DO NOTHING`,
+    ),
+    read: db.prepare<[string], Row>('SELECT * FROM transactions WHERE transaction_id = ?'),
+    annotate: db.prepare(
+      `UPDATE transactions SET facts = json_patch(facts, ?), updated_at = ?
+        WHERE transaction_id = ? AND status = ?`,
+    ),
+    activity: db.prepare<[string, string, number, string], CustomerActivity>(
+      `SELECT COUNT(*) AS count,
+              COALESCE(SUM(CASE WHEN currency = ? THEN amount_minor ELSE 0 END), 0) AS amount_minor
+         FROM transactions
+        WHERE customer_id = ? AND created_at >= ? AND transaction_id <> ?`,
+    ),
+  };
 }
 
 function fromRow(row: Row): Transaction {
