@@ -12,7 +12,10 @@
  * loses a message, not information; an outbox would add a table, a poller and at-least-once
  * duplicates for little gain at our volume. The drop counter makes any loss visible.
  *
- * Alerts carry alarm names, states, metric values and reasons only: never payment data or secrets.
+ * Two kinds of alert travel this way: alarm transitions from the alarm monitor, and the workflow's
+ * own alerts (its `sns:publish` to the alert topic when a payment needs a person), so both reach
+ * the same sinks. Alarm alerts carry alarm names, states, metric values and reasons only; workflow
+ * alerts carry the facts the workflow chose (ids, error names, causes): never card data or secrets.
  */
 import type { Dimensions } from './alarm-definitions.js';
 import type { AlarmState } from './alarm-evaluator.js';
@@ -33,11 +36,30 @@ export interface Alert {
   dimensions: Dimensions;
 }
 
+/** An alert the workflow raised itself (its `sns:publish` to the alert topic). */
+export interface WorkflowAlert {
+  readonly kind: 'workflow';
+  readonly subject: string;
+  readonly severity: 'warning' | 'critical';
+  /** The facts the workflow published: transaction id, error, cause, execution ARN... */
+  readonly details: Readonly<Record<string, unknown>>;
+  /** Epoch ms. */
+  readonly timestamp: number;
+}
+
+/** What the publisher delivers: an alarm transition or a workflow alert. */
+export type OutgoingAlert = Alert | WorkflowAlert;
+
+/** True if `alert` was raised by the workflow rather than by an alarm. */
+export function isWorkflowAlert(alert: OutgoingAlert): alert is WorkflowAlert {
+  return (alert as Partial<WorkflowAlert>).kind === 'workflow';
+}
+
 /** A delivery channel. `deliver` rejects on failure; the publisher retries. */
 export interface AlertSink {
   /** Short name for counters and logs (never a URL or address: those can hold secrets). */
   readonly name: string;
-  deliver(alert: Alert): Promise<void>;
+  deliver(alert: OutgoingAlert): Promise<void>;
 }
 
 export interface AlertPublisherOptions {
@@ -53,7 +75,7 @@ export interface AlertPublisherOptions {
   /** Alerts waiting per sink before new ones are dropped. @default 1000 */
   maxQueued?: number;
   /** Told when a delivery is given up after its last attempt. @default ignore */
-  onGiveUp?: (sink: string, alert: Alert, error: unknown) => void;
+  onGiveUp?: (sink: string, alert: OutgoingAlert, error: unknown) => void;
 }
 
 /** Per-sink counters. */
@@ -67,7 +89,7 @@ export interface SinkStats {
 
 interface SinkQueue {
   sink: AlertSink;
-  alerts: Alert[];
+  alerts: OutgoingAlert[];
   running: Promise<void> | undefined;
   stats: SinkStats;
 }
@@ -94,7 +116,7 @@ export class AlertPublisher {
   }
 
   /** Queues `alert` for every sink and returns at once. Never throws. */
-  publish(alert: Alert): void {
+  publish(alert: OutgoingAlert): void {
     for (const queue of this.queues) {
       if (queue.alerts.length >= this.maxQueued) {
         queue.stats.dropped++;
@@ -131,7 +153,7 @@ export class AlertPublisher {
     }
   }
 
-  private async deliverWithRetry(queue: SinkQueue, alert: Alert): Promise<void> {
+  private async deliverWithRetry(queue: SinkQueue, alert: OutgoingAlert): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         await queue.sink.deliver(alert);
@@ -159,13 +181,31 @@ export class AlertPublisher {
   }
 }
 
-/** A one-line summary: "[ALARM] PaymentWorkflow-ExecutionsFailed (OK -> ALARM)". */
-export function alertTitle(alert: Alert): string {
+/**
+ * A one-line summary: "[ALARM] PaymentWorkflow-ExecutionsFailed (OK -> ALARM)" for an alarm,
+ * "[CRITICAL] paystep: payment workflow failed" for a workflow alert.
+ */
+export function alertTitle(alert: OutgoingAlert): string {
+  if (isWorkflowAlert(alert)) return `[${alert.severity.toUpperCase()}] ${alert.subject}`;
   return `[${alert.state}] ${alert.alarmName} (${alert.previousState} -> ${alert.state})`;
 }
 
+/** The details of a workflow alert as `key: value` lines, objects as JSON. */
+export function workflowAlertLines(alert: WorkflowAlert): string[] {
+  return Object.entries(alert.details).map(
+    ([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`,
+  );
+}
+
 /** Plain-text body shared by the sinks. */
-export function alertText(alert: Alert): string {
+export function alertText(alert: OutgoingAlert): string {
+  if (isWorkflowAlert(alert)) {
+    return [
+      alertTitle(alert),
+      ...workflowAlertLines(alert),
+      `At: ${new Date(alert.timestamp).toISOString()}`,
+    ].join('\n');
+  }
   const dimensions = Object.entries(alert.dimensions)
     .map(([k, v]) => `${k}=${v}`)
     .join(', ');

@@ -2,9 +2,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import nodemailer from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Alert, AlertSink } from '../../src/ops/alerts.js';
-import { AlertPublisher, alertText } from '../../src/ops/alerts.js';
-import { WebhookAlertSink } from '../../src/ops/alert-sinks/webhook-sink.js';
+import type { Alert, AlertSink, OutgoingAlert, WorkflowAlert } from '../../src/ops/alerts.js';
+import { AlertPublisher, alertText, alertTitle, isWorkflowAlert } from '../../src/ops/alerts.js';
+import { WebhookAlertSink, slackMessage } from '../../src/ops/alert-sinks/webhook-sink.js';
 import { EmailAlertSink } from '../../src/ops/alert-sinks/email-sink.js';
 import { LogAlertSink } from '../../src/ops/alert-sinks/log-sink.js';
 
@@ -29,7 +29,7 @@ function recordingDelay() {
 
 /** A sink that fails its first `failures` deliveries. */
 function flakySink(name: string, failures: number) {
-  const delivered: Alert[] = [];
+  const delivered: OutgoingAlert[] = [];
   let attempts = 0;
   const sink: AlertSink = {
     name,
@@ -112,13 +112,15 @@ describe('AlertPublisher', () => {
       maxAttempts: 5,
       baseDelayMs: 100,
       maxDelayMs: 500,
-      onGiveUp: (name, a, error) => gaveUp.push(`${name}:${a.alarmName}:${String(error)}`),
+      onGiveUp: (name, a, error) => gaveUp.push(`${name}:${alertTitle(a)}:${String(error)}`),
     });
     publisher.publish(alert);
     await publisher.drain();
     expect(attempts()).toBe(5);
     expect(waits).toEqual([100, 200, 400, 500]);
-    expect(gaveUp).toEqual(['down:PaymentWorkflow-ExecutionsFailed:Error: down down']);
+    expect(gaveUp).toEqual([
+      'down:[ALARM] PaymentWorkflow-ExecutionsFailed (OK -> ALARM):Error: down down',
+    ]);
     expect(publisher.stats()['down']).toMatchObject({ delivered: 0, retries: 4, failed: 1 });
   });
 
@@ -133,7 +135,10 @@ describe('AlertPublisher', () => {
     publisher.publish(alert);
     publisher.publish({ ...alert, state: 'OK', previousState: 'ALARM' });
     await publisher.drain();
-    expect(healthy.delivered.map((a) => a.state)).toEqual(['ALARM', 'OK']);
+    expect(healthy.delivered.map(alertTitle)).toEqual([
+      '[ALARM] PaymentWorkflow-ExecutionsFailed (OK -> ALARM)',
+      '[OK] PaymentWorkflow-ExecutionsFailed (ALARM -> OK)',
+    ]);
     expect(publisher.stats()['broken']?.failed).toBe(2);
   });
 
@@ -145,7 +150,7 @@ describe('AlertPublisher', () => {
       name: 'slow',
       deliver: async (a) => {
         await gate;
-        delivered.push(a.alarmName);
+        delivered.push(isWorkflowAlert(a) ? a.subject : a.alarmName);
       },
     };
     const publisher = new AlertPublisher({
@@ -213,6 +218,58 @@ describe('LogAlertSink', () => {
           previousState: 'OK',
         }),
         '[ALARM] PaymentWorkflow-ExecutionsFailed (OK -> ALARM)',
+      ],
+    ]);
+  });
+});
+
+describe('workflow alerts', () => {
+  const workflowAlert: WorkflowAlert = {
+    kind: 'workflow',
+    subject: 'paystep: payment workflow failed',
+    severity: 'critical',
+    details: { transaction_id: 'TXN-1', error: 'Gateway.Transient', cause: 'gateway busy' },
+    timestamp: Date.UTC(2026, 0, 1, 0, 1),
+  };
+
+  it('reads as a title and one line per fact', () => {
+    expect(alertText(workflowAlert)).toBe(
+      [
+        '[CRITICAL] paystep: payment workflow failed',
+        'transaction_id: TXN-1',
+        'error: Gateway.Transient',
+        'cause: gateway busy',
+        'At: 2026-01-01T00:01:00.000Z',
+      ].join('\n'),
+    );
+  });
+
+  it('goes to a webhook as a Slack message with the facts', () => {
+    const message = slackMessage(workflowAlert);
+    expect(message.text).toBe(alertText(workflowAlert));
+    expect(message.blocks?.[0]).toEqual({
+      type: 'header',
+      text: { type: 'plain_text', text: '[CRITICAL] paystep: payment workflow failed' },
+    });
+  });
+
+  it('is logged with its facts', async () => {
+    const lines: [Record<string, unknown>, string][] = [];
+    await new LogAlertSink((fields, message) => lines.push([fields, message])).deliver(
+      workflowAlert,
+    );
+    expect(lines).toEqual([
+      [
+        {
+          alert: {
+            severity: 'critical',
+            transaction_id: 'TXN-1',
+            error: 'Gateway.Transient',
+            cause: 'gateway busy',
+            timestamp: '2026-01-01T00:01:00.000Z',
+          },
+        },
+        '[CRITICAL] paystep: payment workflow failed',
       ],
     ]);
   });

@@ -4,7 +4,7 @@
  * typed configuration at the edge.
  */
 import nodemailer from 'nodemailer';
-import type { Alert, AlertSink } from '../alerts.js';
+import type { AlertSink, OutgoingAlert } from '../alerts.js';
 import { alertText, alertTitle } from '../alerts.js';
 
 /** The part of a nodemailer transporter the sink uses. */
@@ -26,7 +26,7 @@ export class EmailAlertSink implements AlertSink {
 
   constructor(private readonly options: EmailAlertSinkOptions) {}
 
-  async deliver(alert: Alert): Promise<void> {
+  async deliver(alert: OutgoingAlert): Promise<void> {
     await this.options.transport.sendMail({
       from: this.options.from,
       to: this.options.to,

@@ -2,8 +2,8 @@
  * The default alert sink: writes each alert to the injected logger (pino's `logger.warn` fits),
  * so alerts are visible even when no webhook or mailbox is configured.
  */
-import type { Alert, AlertSink } from '../alerts.js';
-import { alertTitle } from '../alerts.js';
+import type { AlertSink, OutgoingAlert } from '../alerts.js';
+import { alertTitle, isWorkflowAlert } from '../alerts.js';
 
 /** Structured-logger call: fields first, message second (pino's signature). */
 export type AlertLogger = (fields: Record<string, unknown>, message: string) => void;
@@ -13,7 +13,20 @@ export class LogAlertSink implements AlertSink {
 
   constructor(private readonly log: AlertLogger) {}
 
-  deliver(alert: Alert): Promise<void> {
+  deliver(alert: OutgoingAlert): Promise<void> {
+    if (isWorkflowAlert(alert)) {
+      this.log(
+        {
+          alert: {
+            severity: alert.severity,
+            ...alert.details,
+            timestamp: new Date(alert.timestamp).toISOString(),
+          },
+        },
+        alertTitle(alert),
+      );
+      return Promise.resolve();
+    }
     this.log(
       {
         alarmName: alert.alarmName,

@@ -3,8 +3,8 @@
  * Slack, Mattermost, Rocket.Chat and most chat tools accept. The URL is treated as a secret (Slack
  * webhook URLs embed a token): errors name the status, never the URL.
  */
-import type { Alert, AlertSink } from '../alerts.js';
-import { alertText, alertTitle } from '../alerts.js';
+import type { AlertSink, OutgoingAlert } from '../alerts.js';
+import { alertText, alertTitle, isWorkflowAlert, workflowAlertLines } from '../alerts.js';
 
 export interface WebhookAlertSinkOptions {
   url: string;
@@ -23,7 +23,23 @@ export interface SlackMessage {
 }
 
 /** Builds the Slack message for an alert: `text` is the fallback, blocks the rich form. */
-export function slackMessage(alert: Alert): SlackMessage {
+export function slackMessage(alert: OutgoingAlert): SlackMessage {
+  if (isWorkflowAlert(alert)) {
+    return {
+      text: alertText(alert),
+      blocks: [
+        { type: 'header', text: { type: 'plain_text', text: alertTitle(alert).slice(0, 150) } },
+        {
+          type: 'section',
+          text: { type: 'plain_text', text: workflowAlertLines(alert).join('\n') || '-' },
+        },
+        {
+          type: 'context',
+          elements: [{ type: 'mrkdwn', text: `at ${new Date(alert.timestamp).toISOString()}` }],
+        },
+      ],
+    };
+  }
   const dimensions = Object.entries(alert.dimensions)
     .map(([k, v]) => `${k}=${v}`)
     .join(', ');
@@ -57,7 +73,7 @@ export class WebhookAlertSink implements AlertSink {
     this.timeoutMs = options.timeoutMs ?? 10_000;
   }
 
-  async deliver(alert: Alert): Promise<void> {
+  async deliver(alert: OutgoingAlert): Promise<void> {
     const response = await this.fetch(this.options.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
