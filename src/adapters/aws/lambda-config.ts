@@ -10,6 +10,8 @@ export interface LambdaConfig {
   readonly auditTable: string | undefined;
   /** Days operational audit records are kept (AUDIT_TTL_DAYS). @default 90 */
   readonly auditTtlDays: number;
+  /** S3 bucket of the transaction archive (ARCHIVE_BUCKET). */
+  readonly archiveBucket: string | undefined;
   /** Customer notification topic (CUSTOMER_TOPIC_ARN). */
   readonly customerTopicArn: string | undefined;
   /** Ops alert topic (ALERT_TOPIC_ARN). */
@@ -31,6 +33,7 @@ export function readLambdaConfig(env: Readonly<Record<string, string | undefined
     transactionsTable: env['TRANSACTIONS_TABLE'],
     auditTable: env['AUDIT_TABLE'],
     auditTtlDays: Number.isInteger(ttl) && ttl > 0 ? ttl : 90,
+    archiveBucket: env['ARCHIVE_BUCKET'],
     customerTopicArn: env['CUSTOMER_TOPIC_ARN'],
     alertTopicArn: env['ALERT_TOPIC_ARN'],
     webhookQueueUrl: env['WEBHOOK_QUEUE_URL'],

@@ -1,13 +1,15 @@
 /**
  * Builds the payment ports on AWS for a Lambda function, from its configuration: DynamoDB for
- * transactions and audit, SNS for customer notifications, the HTTP gateway when PAYMENT_GATEWAY_URL
- * is set. Each getter creates its adapter on first use, so a function builds only what its handler
+ * transactions and audit, SNS for customer notifications, S3 for the transaction archive, the HTTP
+ * gateway when PAYMENT_GATEWAY_URL is set. Each getter creates its adapter on first use, so a function builds only what its handler
  * touches (and needs only the environment for that).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
+import { S3TransactionArchive } from '../../archive/s3-transaction-archive.js';
 import { HttpGateway } from '../../gateway/http-gateway.js';
 import type { PaymentGateway } from '../../../payments/ports/gateway.js';
 import type { TransactionArchive } from '../../../payments/ports/transaction-archive.js';
@@ -28,7 +30,9 @@ export function awsPorts(config: LambdaConfig, tracer: Tracer) {
         marshallOptions: { removeUndefinedValues: true },
       },
     ));
+  let s3Client: S3Client | undefined;
   const sns = (): SNSClient => (snsClient ??= tracer.captureAWSv3Client(new SNSClient({})));
+  const s3 = (): S3Client => (s3Client ??= tracer.captureAWSv3Client(new S3Client({})));
   return {
     clock: { now: () => Date.now() },
     store: () =>
@@ -49,16 +53,10 @@ export function awsPorts(config: LambdaConfig, tracer: Tracer) {
       }),
     gateway: (): PaymentGateway =>
       new HttpGateway({ baseUrl: required(config.gatewayUrl, 'PAYMENT_GATEWAY_URL') }),
-    archive: (): TransactionArchive => unavailableArchive,
+    archive: (): TransactionArchive =>
+      new S3TransactionArchive({
+        client: s3(),
+        bucket: required(config.archiveBucket, 'ARCHIVE_BUCKET'),
+      }),
   };
 }
-
-/**
- * The archive until an S3 adapter exists (it needs @aws-sdk/client-s3, not installed yet): an
- * append does nothing, so RecordTransaction still books the payment; the transaction itself stays
- * in DynamoDB, which keeps it for good. The stack already grants s3:PutObject on the archive.
- */
-const unavailableArchive: TransactionArchive = {
-  append: () => Promise.resolve(),
-  readDay: () => Promise.reject(new Error('The S3 transaction archive is not available yet')),
-};
