@@ -54,7 +54,44 @@ export interface PaystepConfig {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Share of new charges the simulated gateway declines, 0 to 1. Env `PAYSTEP_GATEWAY_DECLINE_RATE`. @default 0 */
   readonly gatewayDeclineRate: number;
+  /**
+   * Where alerts (alarm transitions and the workflow's own alerts) are delivered: `log`, `webhook`,
+   * `email`. Env `PAYSTEP_ALERT_SINKS` (comma-separated), file `alertSinks` (an array or that text).
+   * @default ['log'], plus 'webhook' when alertWebhookUrl is set and 'email' when alertSmtpHost is set
+   */
+  readonly alertSinks: readonly AlertSinkName[];
+  /**
+   * A Slack-compatible incoming-webhook URL (http or https) the webhook sink posts to. Treated as a
+   * secret: Slack's URLs embed a token. Env `PAYSTEP_ALERT_WEBHOOK_URL`. @default none
+   */
+  readonly alertWebhookUrl: string | undefined;
+  /** SMTP server of the email sink. Env `PAYSTEP_ALERT_SMTP_HOST`. @default none */
+  readonly alertSmtpHost: string | undefined;
+  /** SMTP port. Env `PAYSTEP_ALERT_SMTP_PORT`. @default 587 */
+  readonly alertSmtpPort: number;
+  /**
+   * TLS from the first byte (usually port 465); otherwise STARTTLS when the server offers it.
+   * Env `PAYSTEP_ALERT_SMTP_SECURE` (true or false). @default false
+   */
+  readonly alertSmtpSecure: boolean;
+  /** SMTP user name. Env `PAYSTEP_ALERT_SMTP_USER`. @default none (no authentication) */
+  readonly alertSmtpUser: string | undefined;
+  /** SMTP password; never logged or echoed. Env `PAYSTEP_ALERT_SMTP_PASSWORD`. @default none */
+  readonly alertSmtpPassword: string | undefined;
+  /** Sender address of alert emails. Env `PAYSTEP_ALERT_EMAIL_FROM`. @default none */
+  readonly alertEmailFrom: string | undefined;
+  /** Recipients of alert emails. Env `PAYSTEP_ALERT_EMAIL_TO` (comma-separated). @default [] */
+  readonly alertEmailTo: readonly string[];
+  /**
+   * Attempts per alert delivery to each sink, the first included, with exponential backoff
+   * between them (1 s doubling, at most 60 s). Env `PAYSTEP_ALERT_MAX_ATTEMPTS`. @default 5
+   */
+  readonly alertMaxAttempts: number;
 }
+
+/** The alert sinks paystep can deliver to. */
+export const AlertSinkName = { Log: 'log', Webhook: 'webhook', Email: 'email' } as const;
+export type AlertSinkName = (typeof AlertSinkName)[keyof typeof AlertSinkName];
 
 /** A configuration problem, naming the setting and what was wrong with it. */
 export class ConfigError extends Error {
@@ -85,6 +122,16 @@ const ENV: Readonly<Record<keyof PaystepConfig, string>> = {
   synchronous: 'PAYSTEP_SYNCHRONOUS',
   logLevel: 'PAYSTEP_LOG_LEVEL',
   gatewayDeclineRate: 'PAYSTEP_GATEWAY_DECLINE_RATE',
+  alertSinks: 'PAYSTEP_ALERT_SINKS',
+  alertWebhookUrl: 'PAYSTEP_ALERT_WEBHOOK_URL',
+  alertSmtpHost: 'PAYSTEP_ALERT_SMTP_HOST',
+  alertSmtpPort: 'PAYSTEP_ALERT_SMTP_PORT',
+  alertSmtpSecure: 'PAYSTEP_ALERT_SMTP_SECURE',
+  alertSmtpUser: 'PAYSTEP_ALERT_SMTP_USER',
+  alertSmtpPassword: 'PAYSTEP_ALERT_SMTP_PASSWORD',
+  alertEmailFrom: 'PAYSTEP_ALERT_EMAIL_FROM',
+  alertEmailTo: 'PAYSTEP_ALERT_EMAIL_TO',
+  alertMaxAttempts: 'PAYSTEP_ALERT_MAX_ATTEMPTS',
 };
 
 /** The environment variable naming the optional JSON config file. */
@@ -162,6 +209,47 @@ export function loadConfig(options: LoadConfigOptions = {}): PaystepConfig {
     } else gatewayDeclineRate = value;
   }
 
+  const optionalText = (key: keyof PaystepConfig): string | undefined =>
+    raw(key) === undefined ? undefined : text(key, '');
+  const alertWebhookUrl = optionalText('alertWebhookUrl');
+  if (alertWebhookUrl !== undefined && !isHttpUrl(alertWebhookUrl)) {
+    // Never echo the value: a webhook URL can hold a token.
+    problems.push(`${raw('alertWebhookUrl')?.source ?? ''} must be an http or https URL`);
+  }
+  const alertSmtpHost = optionalText('alertSmtpHost');
+  const alertSmtpUser = optionalText('alertSmtpUser');
+  const alertSmtpPassword = optionalText('alertSmtpPassword');
+  if (alertSmtpPassword !== undefined && alertSmtpUser === undefined) {
+    problems.push(`${ENV.alertSmtpPassword} is set but ${ENV.alertSmtpUser} is not`);
+  }
+  const alertEmailFrom = optionalText('alertEmailFrom');
+  if (alertEmailFrom !== undefined && !isEmailAddress(alertEmailFrom)) {
+    problems.push(`${raw('alertEmailFrom')?.source ?? ''} must be an email address`);
+  }
+  const alertEmailTo = list(raw('alertEmailTo'), problems, 'email addresses', isEmailAddress);
+  const alertSinks = list(
+    raw('alertSinks'),
+    problems,
+    `sink names (${Object.values(AlertSinkName).join(', ')})`,
+    (name): name is AlertSinkName => (Object.values(AlertSinkName) as string[]).includes(name),
+  ) ?? [
+    AlertSinkName.Log,
+    ...(alertWebhookUrl === undefined ? [] : [AlertSinkName.Webhook]),
+    ...(alertSmtpHost === undefined ? [] : [AlertSinkName.Email]),
+  ];
+  // A sink that is chosen must be usable: say what it lacks now, not at the first alert.
+  if (alertSinks.includes(AlertSinkName.Webhook) && alertWebhookUrl === undefined) {
+    problems.push(`the webhook alert sink needs ${ENV.alertWebhookUrl}`);
+  }
+  if (alertSinks.includes(AlertSinkName.Email)) {
+    const missing = [
+      alertSmtpHost === undefined ? ENV.alertSmtpHost : undefined,
+      alertEmailFrom === undefined ? ENV.alertEmailFrom : undefined,
+      alertEmailTo === undefined || alertEmailTo.length === 0 ? ENV.alertEmailTo : undefined,
+    ].filter((name) => name !== undefined);
+    if (missing.length > 0) problems.push(`the email alert sink needs ${missing.join(', ')}`);
+  }
+
   const config: PaystepConfig = {
     dataDir,
     dbFile: dbFile === ':memory:' || isAbsolute(dbFile) ? dbFile : resolve(cwd, dbFile),
@@ -178,9 +266,24 @@ export function loadConfig(options: LoadConfigOptions = {}): PaystepConfig {
     synchronous: oneOf('synchronous', SYNCHRONOUS, 'FULL'),
     logLevel: oneOf('logLevel', LOG_LEVELS, 'info'),
     gatewayDeclineRate,
+    alertSinks: [...new Set(alertSinks)],
+    alertWebhookUrl,
+    alertSmtpHost,
+    alertSmtpPort: int('alertSmtpPort', 587, 1, 65_535),
+    alertSmtpSecure: flag(raw('alertSmtpSecure'), false, problems),
+    alertSmtpUser,
+    alertSmtpPassword,
+    alertEmailFrom,
+    alertEmailTo: alertEmailTo ?? [],
+    alertMaxAttempts: int('alertMaxAttempts', 5, 1, 20),
   };
   if (problems.length > 0) throw new ConfigError(problems);
-  return Object.freeze({ ...config, webhookSecrets: Object.freeze([...config.webhookSecrets]) });
+  return Object.freeze({
+    ...config,
+    webhookSecrets: Object.freeze([...config.webhookSecrets]),
+    alertSinks: Object.freeze([...config.alertSinks]),
+    alertEmailTo: Object.freeze([...config.alertEmailTo]),
+  });
 }
 
 function readConfigFile(path: string | undefined, cwd: string, problems: string[]): ConfigInput {
@@ -219,4 +322,71 @@ function secrets(given: { value: unknown; source: string } | undefined, problems
     return [];
   }
   return list as string[];
+}
+
+/**
+ * A list: a comma-separated string or an array of strings, each passing `valid`. Undefined when
+ * not given; problems name the setting, never the values.
+ */
+function list<T extends string>(
+  given: { value: unknown; source: string } | undefined,
+  problems: string[],
+  what: string,
+  valid: (item: string) => item is T,
+): T[] | undefined;
+function list(
+  given: { value: unknown; source: string } | undefined,
+  problems: string[],
+  what: string,
+  valid: (item: string) => boolean,
+): string[] | undefined;
+function list(
+  given: { value: unknown; source: string } | undefined,
+  problems: string[],
+  what: string,
+  valid: (item: string) => boolean,
+): string[] | undefined {
+  if (given === undefined) return undefined;
+  const items =
+    typeof given.value === 'string'
+      ? given.value.split(',').map((s) => s.trim())
+      : Array.isArray(given.value)
+        ? (given.value as unknown[])
+        : undefined;
+  if (
+    items === undefined ||
+    items.length === 0 ||
+    items.some((item) => typeof item !== 'string' || !valid(item))
+  ) {
+    problems.push(`${given.source} must be a comma-separated list of ${what}`);
+    return undefined;
+  }
+  return items as string[];
+}
+
+/** A boolean: true or false, as JSON or as the text "true"/"false". */
+function flag(
+  given: { value: unknown; source: string } | undefined,
+  fallback: boolean,
+  problems: string[],
+): boolean {
+  if (given === undefined) return fallback;
+  if (given.value === true || given.value === 'true') return true;
+  if (given.value === false || given.value === 'false') return false;
+  problems.push(`${given.source} must be true or false`);
+  return fallback;
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** A plain address (`ops@example.com`), as SMTP takes it: no display name, spaces or commas. */
+function isEmailAddress(value: string): boolean {
+  return /^[^\s@<>,;]+@[^\s@<>,;]+\.[^\s@<>,;]+$/.test(value);
 }

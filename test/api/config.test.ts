@@ -42,6 +42,16 @@ describe('loadConfig', () => {
       synchronous: 'FULL',
       logLevel: 'info',
       gatewayDeclineRate: 0,
+      alertSinks: ['log'],
+      alertWebhookUrl: undefined,
+      alertSmtpHost: undefined,
+      alertSmtpPort: 587,
+      alertSmtpSecure: false,
+      alertSmtpUser: undefined,
+      alertSmtpPassword: undefined,
+      alertEmailFrom: undefined,
+      alertEmailTo: [],
+      alertMaxAttempts: 5,
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.webhookSecrets)).toBe(true);
@@ -119,5 +129,124 @@ describe('loadConfig', () => {
     })();
     expect(error?.message).toContain('PAYSTEP_WEBHOOK_SECRETS');
     expect(error?.message).not.toContain(secret);
+  });
+
+  describe('alert sinks', () => {
+    const webhookUrl = 'https://hooks.slack.example/services/T000/B000/XXXXSECRETXXXX';
+
+    it.each([
+      { name: 'nothing configured', env: {}, sinks: ['log'] },
+      {
+        name: 'a webhook URL',
+        env: { PAYSTEP_ALERT_WEBHOOK_URL: webhookUrl },
+        sinks: ['log', 'webhook'],
+      },
+      {
+        name: 'an SMTP server with sender and recipients',
+        env: {
+          PAYSTEP_ALERT_SMTP_HOST: 'smtp.example.com',
+          PAYSTEP_ALERT_EMAIL_FROM: 'paystep@example.com',
+          PAYSTEP_ALERT_EMAIL_TO: 'ops@example.com, oncall@example.com',
+        },
+        sinks: ['log', 'email'],
+      },
+      {
+        name: 'an explicit list, which wins over what is configured',
+        env: { PAYSTEP_ALERT_SINKS: 'webhook', PAYSTEP_ALERT_WEBHOOK_URL: webhookUrl },
+        sinks: ['webhook'],
+      },
+    ])('chooses the sinks from $name', ({ env, sinks }) => {
+      expect(loadConfig({ env, cwd: dir }).alertSinks).toEqual(sinks);
+    });
+
+    it('reads the email settings from the config file', () => {
+      const file = join(dir, 'paystep.json');
+      writeFileSync(
+        file,
+        JSON.stringify({
+          alertSinks: ['email'],
+          alertSmtpHost: 'smtp.example.com',
+          alertSmtpPort: 465,
+          alertSmtpSecure: true,
+          alertSmtpUser: 'paystep',
+          alertSmtpPassword: 'smtp-password-1',
+          alertEmailFrom: 'paystep@example.com',
+          alertEmailTo: ['ops@example.com'],
+          alertMaxAttempts: 8,
+        }),
+      );
+      expect(loadConfig({ cwd: dir, env: { PAYSTEP_CONFIG: file } })).toMatchObject({
+        alertSinks: ['email'],
+        alertSmtpHost: 'smtp.example.com',
+        alertSmtpPort: 465,
+        alertSmtpSecure: true,
+        alertSmtpUser: 'paystep',
+        alertSmtpPassword: 'smtp-password-1',
+        alertEmailFrom: 'paystep@example.com',
+        alertEmailTo: ['ops@example.com'],
+        alertMaxAttempts: 8,
+      });
+    });
+
+    it.each([
+      {
+        env: { PAYSTEP_ALERT_SINKS: 'log,pager' },
+        problem:
+          'PAYSTEP_ALERT_SINKS must be a comma-separated list of sink names (log, webhook, email)',
+      },
+      {
+        env: { PAYSTEP_ALERT_SINKS: 'webhook' },
+        problem: 'the webhook alert sink needs PAYSTEP_ALERT_WEBHOOK_URL',
+      },
+      {
+        env: { PAYSTEP_ALERT_SINKS: 'email', PAYSTEP_ALERT_SMTP_HOST: 'smtp.example.com' },
+        problem: 'the email alert sink needs PAYSTEP_ALERT_EMAIL_FROM, PAYSTEP_ALERT_EMAIL_TO',
+      },
+      {
+        env: { PAYSTEP_ALERT_WEBHOOK_URL: 'ftp://files.example.com/hook' },
+        problem: 'PAYSTEP_ALERT_WEBHOOK_URL must be an http or https URL',
+      },
+      {
+        env: { PAYSTEP_ALERT_EMAIL_TO: 'ops@example.com, not an address' },
+        problem: 'PAYSTEP_ALERT_EMAIL_TO must be a comma-separated list of email addresses',
+      },
+      {
+        env: { PAYSTEP_ALERT_EMAIL_FROM: 'paystep' },
+        problem: 'PAYSTEP_ALERT_EMAIL_FROM must be an email address',
+      },
+      {
+        env: { PAYSTEP_ALERT_SMTP_PORT: '0' },
+        problem: 'PAYSTEP_ALERT_SMTP_PORT must be a whole number from 1 to 65535',
+      },
+      {
+        env: { PAYSTEP_ALERT_SMTP_SECURE: 'yes' },
+        problem: 'PAYSTEP_ALERT_SMTP_SECURE must be true or false',
+      },
+      {
+        env: { PAYSTEP_ALERT_SMTP_PASSWORD: 'smtp-password-1' },
+        problem: 'PAYSTEP_ALERT_SMTP_PASSWORD is set but PAYSTEP_ALERT_SMTP_USER is not',
+      },
+      {
+        env: { PAYSTEP_ALERT_MAX_ATTEMPTS: '0' },
+        problem: 'PAYSTEP_ALERT_MAX_ATTEMPTS must be a whole number from 1 to 20',
+      },
+    ])('refuses $env with a message naming the setting', ({ env, problem }) => {
+      const problems = problemsOf(() => loadConfig({ env, cwd: dir }));
+      expect(problems).toContain(problem);
+    });
+
+    it('never repeats the webhook URL or the SMTP password in its error', () => {
+      const secretUrl = 'hooks.slack.example/services/T000/B000/XXXXSECRETXXXX';
+      const password = 'smtp-password-1';
+      const problems = problemsOf(() =>
+        loadConfig({
+          cwd: dir,
+          env: { PAYSTEP_ALERT_WEBHOOK_URL: secretUrl, PAYSTEP_ALERT_SMTP_PASSWORD: password },
+        }),
+      ).join('\n');
+      expect(problems).toContain('PAYSTEP_ALERT_WEBHOOK_URL');
+      expect(problems).not.toContain('XXXXSECRETXXXX');
+      expect(problems).not.toContain(password);
+    });
   });
 });
