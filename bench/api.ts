@@ -5,23 +5,40 @@
  * same server answering without persistence (a queue that keeps nothing), in one run.
  *
  * The server runs in a child process (this file with `--serve <mode>`) so that it and the load
- * generator each have a core; the generator uses node:http keep-alive agents on 127.0.0.1 and is
- * bounded in requests and in time. Each request is a distinct, freshly signed `payment.created`
- * event: HMAC check, schema validation, card-data scan, dedup lookup, then the enqueue. The queue
+ * generator each have a core. Each request is a distinct, freshly signed `payment.created` event:
+ * HMAC check, schema validation, card-data scan, dedup lookup, then the enqueue. The queue
  * consumer is off, so what is measured is ingest alone.
+ *
+ * The generator must not be the bottleneck, or the benchmark measures the client. It is a lean
+ * HTTP/1.1 client on raw keep-alive sockets (one request in flight per connection, no
+ * pipelining, the response read by its Content-Length), as load generators such as autocannon
+ * are; node:http's client costs several times more CPU per request than the server's route
+ * (`BENCH_API_CLIENT=node-http` runs it for comparison). Each phase reports the CPU time per
+ * request of the server and of the generator and the server's event-loop utilisation, so a run
+ * shows which side was saturated, and CPU per request is comparable even on a busy machine.
+ *
+ * Environment: `BENCH_API_CLIENT` (`raw`, default, or `node-http`); `BENCH_API_PROFILE=<dir>`
+ * writes a V8 CPU profile of each server's measured phase there (open it in Chrome DevTools);
+ * `BENCH_API_LOG_LEVEL` (default `silent`) runs the server at another log level, its log lines
+ * discarded, to measure what logging costs.
  *
  * The last line on stdout is one JSON object: durable_rps, baseline_rps, ratio, p99_ms (durable)
  * and more.
  */
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { Agent, request } from 'node:http';
+import { connect } from 'node:net';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { signPayload } from '../src/api/webhook-signature.js';
 import { loadConfig } from '../src/config.js';
+import type { PaystepConfig } from '../src/config.js';
 import { createPaystep } from '../src/main.js';
 import type { MessageQueue } from '../src/payments/ports/queue.js';
 
@@ -32,7 +49,11 @@ const MEASURE_MS = 6000;
 /** A hard stop on requests per phase, whatever the speed. */
 const MAX_REQUESTS = 400_000;
 
+const Client = { Raw: 'raw', NodeHttp: 'node-http' } as const;
+type Client = (typeof Client)[keyof typeof Client];
+
 type Mode = 'durable' | 'baseline';
+type LogLevel = PaystepConfig['logLevel'];
 
 // ---- the server (child process) ------------------------------------------------------------
 
@@ -56,7 +77,39 @@ function nullQueue(): MessageQueue {
   };
 }
 
-async function serve(mode: Mode): Promise<void> {
+/** What the server child reports when asked, to be subtracted phase end minus phase start. */
+interface ServerMark {
+  cpu: NodeJS.CpuUsage;
+  elu: EventLoopUtilization;
+}
+
+type ToServer = { mark: true } | { stop: true };
+
+/**
+ * Profiles the server's measured phase only (start-up, schema compilation and warm-up left out):
+ * the first mark starts the V8 profiler, the second writes its profile into `dir`.
+ */
+function phaseProfiler(dir: string, mode: Mode): () => void {
+  const session = new Session();
+  session.connect();
+  let running = false;
+  return () => {
+    if (!running) {
+      running = true;
+      session.post('Profiler.enable', () => session.post('Profiler.start'));
+      return;
+    }
+    running = false;
+    session.post('Profiler.stop', (error, result) => {
+      if (error) throw error;
+      const file = join(dir, `bench-api-${mode}-${process.pid}.cpuprofile`);
+      writeFileSync(file, JSON.stringify(result.profile));
+      console.error(`  (server profile: ${file})`);
+    });
+  };
+}
+
+async function serve(mode: Mode, logLevel: LogLevel, profileDir?: string): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), `paystep-bench-api-${mode}-`));
   const config = loadConfig({
     env: {},
@@ -65,7 +118,7 @@ async function serve(mode: Mode): Promise<void> {
       dataDir: dir,
       port: 0,
       sfnPort: -1,
-      logLevel: 'silent',
+      logLevel,
       synchronous: 'FULL',
       webhookSecrets: [SECRET],
       // The throttle is not what is measured.
@@ -79,8 +132,17 @@ async function serve(mode: Mode): Promise<void> {
   });
   const { url } = await paystep.start();
   process.send?.({ url });
-  process.on('message', (message: { stop?: boolean }) => {
-    if (!message.stop) return;
+  const profile = profileDir === undefined ? undefined : phaseProfiler(profileDir, mode);
+  process.on('message', (message: ToServer) => {
+    if ('mark' in message) {
+      profile?.();
+      const mark: ServerMark = {
+        cpu: process.cpuUsage(),
+        elu: performance.eventLoopUtilization(),
+      };
+      process.send?.(mark);
+      return;
+    }
     void (async () => {
       const queued =
         mode === 'durable'
@@ -96,43 +158,8 @@ async function serve(mode: Mode): Promise<void> {
 
 // ---- the load generator (parent) -------------------------------------------------------------
 
-interface Phase {
-  requests: number;
-  errors: number;
-  accepted: number;
-  latenciesMs: number[];
-  elapsedMs: number;
-}
-
-function post(agent: Agent, url: URL, body: string, signature: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        agent,
-        host: url.hostname,
-        port: url.port,
-        method: 'POST',
-        path: '/webhooks/payment',
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          'paystep-signature': signature,
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-        res.on('error', reject);
-      },
-    );
-    // Without TCP_NODELAY, Nagle's algorithm and delayed ACKs add tens of ms on loopback.
-    req.once('socket', (socket) => socket.setNoDelay(true));
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 let eventSeq = 0;
+/** A distinct payment.created event, signed now. */
 function nextEvent(): { body: string; signature: string } {
   const n = ++eventSeq;
   const body = JSON.stringify({
@@ -153,18 +180,155 @@ function nextEvent(): { body: string; signature: string } {
   return { body, signature: signPayload(SECRET, body, Math.floor(Date.now() / 1000)) };
 }
 
-async function load(url: URL, durationMs: number, maxRequests: number): Promise<Phase> {
+/** Sends one request and resolves with the response's status code. */
+type Post = () => Promise<number>;
+
+/** node:http with a keep-alive agent: what an application would use, and slow. */
+function nodeHttpClient(url: URL): { post: Post; close: () => void } {
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const phase: Phase = { requests: 0, errors: 0, accepted: 0, latenciesMs: [], elapsedMs: 0 };
+  const post: Post = () =>
+    new Promise((resolve, reject) => {
+      const { body, signature } = nextEvent();
+      const req = request(
+        {
+          agent,
+          host: url.hostname,
+          port: url.port,
+          method: 'POST',
+          path: '/webhooks/payment',
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            'paystep-signature': signature,
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+          res.on('error', reject);
+        },
+      );
+      // Without TCP_NODELAY, Nagle's algorithm and delayed ACKs add tens of ms on loopback.
+      req.once('socket', (socket) => socket.setNoDelay(true));
+      req.on('error', reject);
+      req.end(body);
+    });
+  return { post, close: () => agent.destroy() };
+}
+
+const HEADER_END = Buffer.from('\r\n\r\n');
+const CONTENT_LENGTH = /\r\ncontent-length:[ \t]*(\d+)/i;
+
+/**
+ * One keep-alive connection with at most one request in flight. The request is written as one
+ * string; the response is complete when its headers and Content-Length bytes of body have come
+ * (paystep always sends Content-Length: a reply without one is counted as an error).
+ */
+class RawConnection {
+  private readonly socket: Socket;
+  private readonly ready: Promise<void>;
+  private received: Buffer = Buffer.alloc(0);
+  private waiting: { resolve: (status: number) => void; reject: (error: Error) => void } | null =
+    null;
+  private failure: Error | null = null;
+
+  constructor(
+    url: URL,
+    private readonly host: string,
+  ) {
+    this.socket = connect({ host: url.hostname, port: Number(url.port), noDelay: true });
+    this.ready = new Promise((resolve, reject) => {
+      this.socket.once('connect', resolve);
+      this.socket.once('error', reject);
+    });
+    this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    const fail = (error: Error) => {
+      this.failure = error;
+      this.waiting?.reject(error);
+      this.waiting = null;
+    };
+    this.socket.on('error', fail);
+    this.socket.on('close', () => fail(new Error('connection closed')));
+  }
+
+  async post(): Promise<number> {
+    await this.ready;
+    if (this.failure) throw this.failure;
+    const { body, signature } = nextEvent();
+    this.socket.write(
+      `POST /webhooks/payment HTTP/1.1\r\nhost: ${this.host}\r\ncontent-type: application/json\r\n` +
+        `paystep-signature: ${signature}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+    return new Promise((resolve, reject) => (this.waiting = { resolve, reject }));
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+
+  private onData(chunk: Buffer): void {
+    this.received = this.received.length === 0 ? chunk : Buffer.concat([this.received, chunk]);
+    const headerEnd = this.received.indexOf(HEADER_END);
+    if (headerEnd === -1) return;
+    const head = this.received.toString('latin1', 0, headerEnd);
+    const length = CONTENT_LENGTH.exec(head)?.[1];
+    const waiting = this.waiting;
+    if (length === undefined) {
+      this.socket.destroy(new Error('a response without Content-Length'));
+      return;
+    }
+    const end = headerEnd + HEADER_END.length + Number(length);
+    if (this.received.length < end) return;
+    this.received = this.received.subarray(end);
+    this.waiting = null;
+    // "HTTP/1.1 202 Accepted": the status is the three digits after the first space.
+    waiting?.resolve(Number(head.slice(9, 12)));
+  }
+}
+
+function rawClient(url: URL): { post: Post; close: () => void } {
+  const idle: RawConnection[] = [];
+  const all: RawConnection[] = [];
+  const host = `${url.hostname}:${url.port}`;
+  const post: Post = async () => {
+    let connection = idle.pop();
+    if (!connection) all.push((connection = new RawConnection(url, host)));
+    const status = await connection.post();
+    idle.push(connection);
+    return status;
+  };
+  return { post, close: () => all.forEach((c) => c.close()) };
+}
+
+interface Phase {
+  requests: number;
+  errors: number;
+  accepted: number;
+  latenciesMs: number[];
+  elapsedMs: number;
+  /** The generator's own CPU time over the phase, µs. */
+  clientCpuUs: number;
+}
+
+async function load(url: URL, client: Client, durationMs: number): Promise<Phase> {
+  const { post, close } = client === Client.Raw ? rawClient(url) : nodeHttpClient(url);
+  const phase: Phase = {
+    requests: 0,
+    errors: 0,
+    accepted: 0,
+    latenciesMs: [],
+    elapsedMs: 0,
+    clientCpuUs: 0,
+  };
+  const cpuBefore = process.cpuUsage();
   const start = performance.now();
   const deadline = start + durationMs;
   const worker = async () => {
-    while (performance.now() < deadline && phase.requests < maxRequests) {
+    while (performance.now() < deadline && phase.requests < MAX_REQUESTS) {
       phase.requests++;
-      const { body, signature } = nextEvent();
       const sent = performance.now();
       try {
-        const status = await post(agent, url, body, signature);
+        const status = await post();
         phase.latenciesMs.push(performance.now() - sent);
         if (status === 202) phase.accepted++;
         else phase.errors++;
@@ -175,7 +339,9 @@ async function load(url: URL, durationMs: number, maxRequests: number): Promise<
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   phase.elapsedMs = performance.now() - start;
-  agent.destroy();
+  const cpu = process.cpuUsage(cpuBefore);
+  phase.clientCpuUs = cpu.user + cpu.system;
+  close();
   return phase;
 }
 
@@ -184,23 +350,51 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
-async function measure(mode: Mode) {
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--serve', mode], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+function ask<T>(child: ChildProcess, message: ToServer): Promise<T> {
+  return new Promise((resolve) => {
+    child.once('message', (reply: T) => resolve(reply));
+    child.send(message);
   });
+}
+
+interface Settings {
+  client: Client;
+  profileDir: string | undefined;
+  logLevel: LogLevel;
+}
+
+async function measure(mode: Mode, settings: Settings) {
+  const child: ChildProcess = fork(
+    fileURLToPath(import.meta.url),
+    [
+      '--serve',
+      mode,
+      '--log-level',
+      settings.logLevel,
+      ...(settings.profileDir ? ['--profile-dir', settings.profileDir] : []),
+    ],
+    {
+      execArgv: ['--import', 'tsx'],
+      // The server's log lines, if any, are discarded: their cost is measured, not their text.
+      stdio: ['ignore', 'inherit', settings.logLevel === 'silent' ? 'inherit' : 'ignore', 'ipc'],
+    },
+  );
   const url = await new Promise<URL>((resolve, reject) => {
     child.once('message', (message: { url: string }) => resolve(new URL(message.url)));
     child.once('exit', (code) => reject(new Error(`the ${mode} server exited (${code})`)));
   });
-  await load(url, WARMUP_MS, MAX_REQUESTS);
-  const phase = await load(url, MEASURE_MS, MAX_REQUESTS);
-  const { queued } = await new Promise<{ queued: number }>((resolve) => {
-    child.once('message', (message: { queued: number }) => resolve(message));
-    child.send({ stop: true });
-  });
+  await load(url, settings.client, WARMUP_MS);
+  const before = await ask<ServerMark>(child, { mark: true });
+  const phase = await load(url, settings.client, MEASURE_MS);
+  const after = await ask<ServerMark>(child, { mark: true });
+  const { queued } = await ask<{ queued: number }>(child, { stop: true });
+  await new Promise((resolve) =>
+    child.exitCode === null ? child.once('exit', resolve) : resolve(0),
+  );
   const sorted = [...phase.latenciesMs].sort((a, b) => a - b);
   const completed = phase.accepted + phase.errors;
+  const serverCpuUs = after.cpu.user + after.cpu.system - (before.cpu.user + before.cpu.system);
+  const elu = performance.eventLoopUtilization(after.elu, before.elu);
   return {
     mode,
     rps: Math.round((phase.accepted / phase.elapsedMs) * 1000),
@@ -209,6 +403,9 @@ async function measure(mode: Mode) {
     p50_ms: round(percentile(sorted, 50)),
     p99_ms: round(percentile(sorted, 99)),
     max_ms: round(sorted[sorted.length - 1] ?? Number.NaN),
+    server_cpu_us_per_request: Math.round(serverCpuUs / Math.max(1, completed)),
+    client_cpu_us_per_request: Math.round(phase.clientCpuUs / Math.max(1, completed)),
+    server_event_loop_utilisation: round(elu.utilization),
     queued,
   };
 }
@@ -217,23 +414,37 @@ function round(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
+function argument(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at === -1 ? undefined : process.argv[at + 1];
+}
+
 async function main(): Promise<void> {
-  const serveAt = process.argv.indexOf('--serve');
-  if (serveAt !== -1) {
-    await serve(process.argv[serveAt + 1] === 'baseline' ? 'baseline' : 'durable');
+  const serveMode = argument('--serve');
+  if (serveMode !== undefined) {
+    await serve(
+      serveMode === 'baseline' ? 'baseline' : 'durable',
+      (argument('--log-level') ?? 'silent') as LogLevel,
+      argument('--profile-dir'),
+    );
     return;
   }
+  const settings: Settings = {
+    client: process.env.BENCH_API_CLIENT === Client.NodeHttp ? Client.NodeHttp : Client.Raw,
+    profileDir: process.env.BENCH_API_PROFILE || undefined,
+    logLevel: (process.env.BENCH_API_LOG_LEVEL || 'silent') as LogLevel,
+  };
   console.log(
-    `webhook ingest, concurrency ${CONCURRENCY}, ${MEASURE_MS / 1000} s per server after ${WARMUP_MS / 1000} s warm-up`,
+    `webhook ingest, concurrency ${CONCURRENCY}, ${MEASURE_MS / 1000} s per server after ${WARMUP_MS / 1000} s warm-up, ${settings.client} client, server log level ${settings.logLevel}`,
   );
   // Alternate the servers, twice each, and keep the better run of each: other work on the
   // machine then weighs on both alike rather than on whichever ran second.
   const runs: Awaited<ReturnType<typeof measure>>[] = [];
   for (const mode of ['baseline', 'durable', 'baseline', 'durable'] as const) {
-    const run = await measure(mode);
+    const run = await measure(mode, settings);
     runs.push(run);
     console.log(
-      `  ${mode === 'durable' ? 'durable (fsync, group commit)' : 'no persistence              '}: ${run.rps} req/s  p50 ${run.p50_ms} ms  p99 ${run.p99_ms} ms  errors ${run.errors}${mode === 'durable' ? `  (${run.queued} events on disk)` : ''}`,
+      `  ${mode === 'durable' ? 'durable (fsync, group commit)' : 'no persistence              '}: ${run.rps} req/s  p50 ${run.p50_ms} ms  p99 ${run.p99_ms} ms  errors ${run.errors}  cpu/request: server ${run.server_cpu_us_per_request} µs, client ${run.client_cpu_us_per_request} µs  server loop busy ${Math.round(run.server_event_loop_utilisation * 100)}%${mode === 'durable' ? `  (${run.queued} events on disk)` : ''}`,
     );
   }
   const best = (mode: Mode) =>
@@ -246,6 +457,7 @@ async function main(): Promise<void> {
     JSON.stringify({
       bench: 'api-webhook-ingest',
       concurrency: CONCURRENCY,
+      client: settings.client,
       durable_rps: durable.rps,
       baseline_rps: baseline.rps,
       ratio,
@@ -255,6 +467,9 @@ async function main(): Promise<void> {
       durable_errors: durable.errors,
       baseline_errors: baseline.errors,
       durable_events_on_disk: durable.queued,
+      durable_server_cpu_us_per_request: durable.server_cpu_us_per_request,
+      baseline_server_cpu_us_per_request: baseline.server_cpu_us_per_request,
+      client_cpu_us_per_request: durable.client_cpu_us_per_request,
     }),
   );
 }
