@@ -1,12 +1,32 @@
 /**
- * Lambda entry point of webhook-receiver. NOT WIRED YET: reading the signing secret needs @aws-sdk/client-secrets-manager, which is not installed. The stack, its IAM grants and its
- * environment are in place; until this lands the function fails every call with a clear error
- * rather than doing something partial.
+ * Lambda entry point of webhook-receiver (`POST /webhooks/payment` on API Gateway): verifies the
+ * provider's HMAC signature with the secret from Secrets Manager, validates the event and queues
+ * it. Thin on purpose: the behaviour is in webhook-receiver-handler.ts and tested there.
  */
-export function handler(): Promise<never> {
-  return Promise.reject(
-    new Error(
-      'webhook-receiver is not wired yet: reading the signing secret needs @aws-sdk/client-secrets-manager, which is not installed',
-    ),
-  );
-}
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { readLambdaConfig, required } from '../lambda-config.js';
+import { SecretsManagerSigningSecrets } from '../secrets-manager-signing-secrets.js';
+import { SqsMessageQueue } from '../sqs-message-queue.js';
+import { createObservability } from './task-lambda.js';
+import { webhookReceiver } from './webhook-receiver-handler.js';
+
+const obs = createObservability();
+const config = readLambdaConfig(process.env);
+const clock = { now: () => Date.now() };
+
+export const handler = webhookReceiver({
+  obs,
+  clock,
+  secrets: new SecretsManagerSigningSecrets({
+    client: obs.tracer.captureAWSv3Client(new SecretsManagerClient({})),
+    secretId: required(config.webhookSecretArn, 'WEBHOOK_SECRET_ARN'),
+    now: clock.now,
+    ttlMs: config.secretCacheSeconds * 1000,
+  }),
+  queue: new SqsMessageQueue({
+    client: obs.tracer.captureAWSv3Client(new SQSClient({})),
+    queueUrl: required(config.webhookQueueUrl, 'WEBHOOK_QUEUE_URL'),
+    deadLetterQueueUrl: required(config.webhookDeadLetterQueueUrl, 'WEBHOOK_DLQ_URL'),
+  }),
+});
