@@ -1,7 +1,8 @@
 /**
  * Wiring: the only place adapters are chosen and created. `createPaystep(config)` opens the
  * SQLite file, builds the payment ports on it, the durable engine with the payment workflow
- * registered, the webhook queue and its consumer, and the HTTP API; `start()` recovers and
+ * registered, the webhook queue and its consumer, operations (metrics from the engine's history,
+ * alarms on the clock, alerts to the configured sinks) and the HTTP API; `start()` recovers and
  * listens, `close()` shuts down gracefully. `paystep start` and the tests use it alike.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -12,7 +13,6 @@ import { pino } from 'pino';
 import type { Logger } from 'pino';
 import { JsonlTransactionArchive } from './adapters/archive/jsonl-transaction-archive.js';
 import { SimulatedGateway } from './adapters/gateway/simulated-gateway.js';
-import { LogAlertTopic } from './adapters/notify/log-alert-topic.js';
 import { SqliteApiKeys } from './adapters/sqlite/sqlite-api-keys.js';
 import { SqliteAuditLog } from './adapters/sqlite/sqlite-audit-log.js';
 import { SqliteIdempotency } from './adapters/sqlite/sqlite-idempotency.js';
@@ -28,17 +28,26 @@ import {
   DEFAULT_EVENT_RETENTION_MS,
   SqliteWebhookEventLog,
 } from './api/webhooks/webhook-event-log.js';
-import type { JsonObject } from './asl/json.js';
+import type { Json, JsonObject } from './asl/json.js';
 import type { PaystepConfig } from './config.js';
 import type { Clock } from './engine/clock.js';
 import { RealClock } from './engine/clock.js';
 import { StepFunctionsControl } from './engine/control.js';
 import { Engine } from './engine/engine.js';
 import type { SnsPublisher } from './engine/resources.js';
+import { defaultAlarms } from './ops/alarm-definitions.js';
+import { EmailAlertSink, smtpAlertTransport } from './ops/alert-sinks/email-sink.js';
+import { LogAlertSink } from './ops/alert-sinks/log-sink.js';
+import { WebhookAlertSink } from './ops/alert-sinks/webhook-sink.js';
+import type { AlertSink } from './ops/alerts.js';
+import { OpsRuntime } from './ops/ops-runtime.js';
+import { paymentFinishedOf, timedGateway } from './ops/payment-metrics.js';
+import { PublisherAlertTopic } from './ops/publisher-alert-topic.js';
 import type { AlertTopic } from './payments/ports/alert-topic.js';
 import type { PaymentGateway } from './payments/ports/gateway.js';
 import type { MessageQueue } from './payments/ports/queue.js';
 import {
+  PaymentFunctionName,
   createPaymentHandlers,
   loadPaymentWorkflow,
   localSubstitutions,
@@ -82,6 +91,8 @@ export interface Paystep {
   readonly app: FastifyInstance;
   readonly webhookSecrets: readonly string[];
   readonly logger: Logger;
+  /** Metrics (also at `/metrics`), the alarm monitor and the alert publisher. */
+  readonly ops: OpsRuntime;
   /** Recovers what a previous process left (executions, queued events) and starts listening. */
   start(): Promise<{ url: string }>;
   /** Stops accepting, finishes or durably parks what is in flight, closes the store. */
@@ -123,16 +134,24 @@ export async function createPaystep(
   const store = new SqliteTransactionStore(db);
   const audit = new SqliteAuditLog(db);
   const notifier = new SqliteOutboxNotifier(db);
-  const gateway =
+  // Operations is built right after the engine, because its alarms name the engine's state
+  // machine; the engine, the gateway and the workflow's alert topic report to it through these
+  // closures, which nothing calls before `start()`.
+  // eslint-disable-next-line prefer-const -- read by the closures above its one assignment
+  let ops!: OpsRuntime;
+  const gateway = timedGateway(
     overrides.gateway ??
-    new SimulatedGateway({
-      now: () => clock.now(),
-      delay: (ms) => clock.sleep(ms),
-      db,
-      declineRate: config.gatewayDeclineRate,
-    });
+      new SimulatedGateway({
+        now: () => clock.now(),
+        delay: (ms) => clock.sleep(ms),
+        db,
+        declineRate: config.gatewayDeclineRate,
+      }),
+    { gatewayCalled: (operation, ms) => ops.metrics.gatewayCalled(operation, ms) },
+    () => clock.now(),
+  );
   const archive = new JsonlTransactionArchive(join(config.dataDir, 'archive'));
-  const alerts = new LogAlertTopic(logger);
+  const alerts = new PublisherAlertTopic({ publish: (alert) => ops.publisher.publish(alert) });
   const handlers = createPaymentHandlers({ store, audit, gateway, notifier, archive, clock });
 
   const engine = new Engine({
@@ -140,9 +159,34 @@ export async function createPaystep(
     clock,
     resources: { handlers, sns: snsToAlertTopic(alerts, clock) },
     onError: (error) => logger.error({ err: error }, 'engine error'),
+    onEvents: (executionArn, machineArn, events) =>
+      ops.history.onEvents(executionArn, machineArn, events),
   });
   const control = new StepFunctionsControl(engine);
   const stateMachineArn = registerPaymentWorkflow(control, engine);
+  ops = new OpsRuntime({
+    db,
+    now: () => clock.now(),
+    schedule: (delayMs, fn) => clock.schedule(clock.now() + delayMs, fn),
+    delay: (ms) => clock.sleep(ms),
+    alarms: defaultAlarms({
+      stateMachineName: PAYMENT_STATE_MACHINE,
+      stateMachineArn,
+      functionNames: Object.values(PaymentFunctionName),
+    }),
+    sinks: alertSinks(config, logger),
+    alertMaxAttempts: config.alertMaxAttempts,
+    lookup: (executionArn) => {
+      const { startDate, input } = control.describeExecution(executionArn);
+      return { startDate, input: JSON.parse(input) as Json };
+    },
+    onClosed: (closed, metrics) => {
+      if (closed.stateMachineArn !== stateMachineArn) return;
+      const payment = paymentFinishedOf(closed);
+      if (payment) metrics.paymentFinished(payment);
+    },
+    log: logger,
+  });
 
   const queue =
     overrides.queue ??
@@ -198,6 +242,7 @@ export async function createPaystep(
     clock,
     logger,
     webhook: { secrets: webhookSecrets, toleranceSeconds: config.webhookToleranceSeconds },
+    ops: { registry: ops.registry, alarms: ops.monitor },
     limits: {
       bodyLimitBytes: config.bodyLimitBytes,
       rateLimitPerSecond: config.rateLimitPerSecond,
@@ -233,6 +278,8 @@ export async function createPaystep(
     // Executions in flight resume from their last committed transition on the next start.
     await engine.stop();
     engineRunning = false;
+    // After the engine: its last events are measured, and the buffered metrics written.
+    ops.stop();
     db.close();
   };
   // Closing twice (a second signal, say) waits for the first close instead of repeating it.
@@ -253,7 +300,9 @@ export async function createPaystep(
     app,
     webhookSecrets,
     logger,
+    ops,
     async start() {
+      ops.start();
       engine.start();
       engineRunning = true;
       if (overrides.consumer !== false) consumer.start();
@@ -309,6 +358,31 @@ function snsToAlertTopic(alerts: AlertTopic, clock: Clock): SnsPublisher {
       return { MessageId: randomUUID() };
     },
   };
+}
+
+/** The alert sinks the configuration chose; the configuration checked each has its settings. */
+function alertSinks(config: PaystepConfig, logger: Logger): AlertSink[] {
+  return config.alertSinks.map((name): AlertSink => {
+    switch (name) {
+      case 'log':
+        return new LogAlertSink((fields, message) => logger.warn(fields, message));
+      case 'webhook':
+        return new WebhookAlertSink({ url: config.alertWebhookUrl ?? '' });
+      case 'email':
+        return new EmailAlertSink({
+          transport: smtpAlertTransport({
+            host: config.alertSmtpHost ?? '',
+            port: config.alertSmtpPort,
+            secure: config.alertSmtpSecure,
+            ...(config.alertSmtpUser === undefined
+              ? {}
+              : { user: config.alertSmtpUser, password: config.alertSmtpPassword ?? '' }),
+          }),
+          from: config.alertEmailFrom ?? '',
+          to: config.alertEmailTo.join(', '),
+        });
+    }
+  });
 }
 
 /**

@@ -8,8 +8,10 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
 import type { IdempotencyStore } from '../adapters/sqlite/sqlite-idempotency.js';
 import type { StepFunctionsControl } from '../engine/control.js';
+import type { AlarmStatus } from '../ops/alarm-monitor.js';
 import type { AuditLog } from '../payments/ports/audit-log.js';
 import type { MessageQueue } from '../payments/ports/queue.js';
 import type { TransactionStore } from '../payments/ports/transaction-store.js';
@@ -24,6 +26,7 @@ import { deadLetterRoutes } from './routes/dead-letters.js';
 import { executionRoutes } from './routes/executions.js';
 import type { Readiness } from './routes/health.js';
 import { healthRoutes } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { paymentRoutes } from './routes/payments.js';
 import { transactionRoutes } from './routes/transactions.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -48,6 +51,11 @@ export interface ApiDeps {
   limits: { bodyLimitBytes: number; rateLimitPerSecond: number; rateLimitBurst: number };
   /** A pino logger; secrets, keys and signatures are redacted from its request records. */
   logger: FastifyBaseLogger;
+  /**
+   * Operations: the Prometheus registry served at `/metrics` and the alarm states the dashboard
+   * shows. @default neither route nor alarm panel
+   */
+  ops?: { registry: Registry; alarms: { states(): AlarmStatus[] } };
 }
 
 /** The paths the docs live under; public, like health. */
@@ -165,6 +173,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   );
   await app.register(deadLetterRoutes(deps.queue));
   await app.register(apiKeyRoutes(deps.apiKeys));
+  if (deps.ops) await app.register(metricsRoutes(deps.ops.registry));
   // The operator dashboard at `/`: its routes declare their scope and the auth hook enforces it.
   await app.register(dashboardPlugin, {
     control: deps.control,
@@ -174,6 +183,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       deps.logger.info({ audit: true, action, ...details }, 'operator action'),
     queue: deps.queue,
     transactions: { queries: deps.queries, store: deps.store, audit: deps.audit },
+    ...(deps.ops ? { alarms: deps.ops.alarms } : {}),
   });
   return app;
 }
