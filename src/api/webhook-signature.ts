@@ -47,10 +47,13 @@ export function computeSignature(
   body: string | Buffer,
   timestamp: number,
 ): string {
-  return createHmac('sha256', secret)
-    .update(`${timestamp}.`)
-    .update(typeof body === 'string' ? Buffer.from(body, 'utf8') : body)
-    .digest('hex');
+  return signatureBytes(secret, body, timestamp).toString('hex');
+}
+
+/** The raw 32 bytes of the signature: what a received v1 value is compared against. */
+function signatureBytes(secret: string | Buffer, body: string | Buffer, timestamp: number): Buffer {
+  // The body goes in as received (a string is hashed as its UTF-8 bytes, as createHmac does).
+  return createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest();
 }
 
 /**
@@ -93,7 +96,7 @@ export function verifySignature(options: VerifySignatureOptions): VerifyResult {
   }
   let matched = false;
   for (const secret of secrets) {
-    const expected = Buffer.from(computeSignature(secret, body, parsed.timestamp), 'hex');
+    const expected = signatureBytes(secret, body, parsed.timestamp);
     for (const candidate of parsed.signatures) {
       // timingSafeEqual needs equal lengths; candidates were filtered to 64 hex digits, and every
       // comparison runs (no early exit) so timing does not tell which secret or value matched.
