@@ -92,6 +92,8 @@ const BY_CODE: Readonly<Record<string, ProblemCode>> = {
   InvalidName: 'ValidationFailed',
   InvalidExecutionInput: 'ValidationFailed',
   ValidationException: 'ValidationFailed',
+  // A page cursor the server did not issue (or no longer understands): the caller's mistake.
+  InvalidCursor: 'ValidationFailed',
   'Idempotency.KeyReused': 'IdempotencyKeyReused',
   'Idempotency.RequestInProgress': 'RequestInProgress',
   'Idempotency.InvalidKey': 'ValidationFailed',

@@ -366,4 +366,16 @@ describe('dashboard transactions', () => {
     expect(body.notifications).toEqual([]);
     expect((await get('/dashboard/api/transactions/TXN-404')).status).toBe(404);
   });
+
+  it.each([
+    { list: 'executions', url: '/dashboard/api/executions?cursor=bogus' },
+    { list: 'transactions', url: '/dashboard/api/transactions?cursor=bogus' },
+  ])('answers a cursor it did not issue for $list with a 400 problem', async ({ url }) => {
+    const { status, body } = await get(url);
+    expect(status).toBe(400);
+    expect(body).toMatchObject({
+      code: 'ValidationFailed',
+      detail: expect.stringMatching(/cursor/),
+    });
+  });
 });

@@ -14,7 +14,7 @@ import type { Engine } from '../../engine/engine.js';
 import type { ExecutionStatus } from '../../engine/store.js';
 import type { AlarmStatus } from '../../ops/alarm-monitor.js';
 import { ApiError } from '../problem.js';
-import { DashboardQueries, ExecutionStatuses, InvalidCursorError } from './dashboard-queries.js';
+import { DashboardQueries, ExecutionStatuses } from './dashboard-queries.js';
 import { executionPath } from './execution-path.js';
 import { defaultWebRoot, loadStaticFiles } from './static-files.js';
 import { registerTransactionRoutes } from './transaction-routes.js';
@@ -248,20 +248,15 @@ export function dashboardPlugin(
       if (limit > 200) throw new ApiError('ValidationFailed', 'limit must be from 1 to 200.');
       const from = instant(query.from, 'from');
       const to = instant(query.to, 'to');
-      try {
-        return queries.listExecutions({
-          limit,
-          ...(query.status === undefined ? {} : { status: query.status }),
-          ...(from === undefined ? {} : { from }),
-          ...(to === undefined ? {} : { to }),
-          ...(query.id === undefined ? {} : { id: query.id.trim() }),
-          ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
-        });
-      } catch (error) {
-        if (error instanceof InvalidCursorError)
-          throw new ApiError('ValidationFailed', error.message);
-        throw error;
-      }
+      // A foreign cursor throws InvalidCursorError, which the API's error mapper answers with 400.
+      return queries.listExecutions({
+        limit,
+        ...(query.status === undefined ? {} : { status: query.status }),
+        ...(from === undefined ? {} : { from }),
+        ...(to === undefined ? {} : { to }),
+        ...(query.id === undefined ? {} : { id: query.id.trim() }),
+        ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
+      });
     },
   );
 

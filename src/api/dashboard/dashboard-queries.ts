@@ -73,9 +73,10 @@ export interface WaitingTask {
   parameters: unknown;
 }
 
-/** Thrown for a cursor this module did not write. */
+/** Thrown for a cursor this module did not write; the API's error mapper answers 400. */
 export class InvalidCursorError extends Error {
   override readonly name = 'InvalidCursorError';
+  readonly code = 'InvalidCursor';
 }
 
 interface ExecutionListRow {

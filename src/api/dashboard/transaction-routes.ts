@@ -12,7 +12,6 @@ import type { AuditLog } from '../../payments/ports/audit-log.js';
 import type { TransactionStore } from '../../payments/ports/transaction-store.js';
 import type { Transaction } from '../../payments/transaction.js';
 import { ApiError } from '../problem.js';
-import { InvalidCursorError } from '../transaction-queries.js';
 import type { TransactionQueries, TransactionSummary } from '../transaction-queries.js';
 import { transactionView } from '../transaction-view.js';
 import type { DashboardQueries } from './dashboard-queries.js';
@@ -94,22 +93,17 @@ export function registerTransactionRoutes(
         return { items: transaction ? [withDisplay(summaryOf(transaction))] : [] };
       }
       const limit = Math.min(Number(query.limit ?? '50'), 200);
-      try {
-        const page = ports.queries.list({
-          limit,
-          ...(query.customer === undefined ? {} : { customerId: query.customer.trim() }),
-          ...(query.status === undefined ? {} : { status: query.status }),
-          ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
-        });
-        return {
-          items: page.items.map(withDisplay),
-          ...(page.next_cursor === undefined ? {} : { nextCursor: page.next_cursor }),
-        };
-      } catch (error) {
-        if (error instanceof InvalidCursorError)
-          throw new ApiError('ValidationFailed', error.message);
-        throw error;
-      }
+      // A foreign cursor throws an error the API's error mapper answers with 400.
+      const page = ports.queries.list({
+        limit,
+        ...(query.customer === undefined ? {} : { customerId: query.customer.trim() }),
+        ...(query.status === undefined ? {} : { status: query.status }),
+        ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
+      });
+      return {
+        items: page.items.map(withDisplay),
+        ...(page.next_cursor === undefined ? {} : { nextCursor: page.next_cursor }),
+      };
     },
   );
 
