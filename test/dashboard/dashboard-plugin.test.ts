@@ -373,9 +373,7 @@ describe('dashboard transactions', () => {
   ])('answers a cursor it did not issue for $list with a 400 problem', async ({ url }) => {
     const { status, body } = await get(url);
     expect(status).toBe(400);
-    expect(body).toMatchObject({
-      code: 'ValidationFailed',
-      detail: expect.stringMatching(/cursor/),
-    });
+    expect(body.code).toBe('ValidationFailed');
+    expect(body.detail).toMatch(/cursor/);
   });
 });
