@@ -1,5 +1,5 @@
 /**
- * Starts dynalite (an in-process DynamoDB) on 127.0.0.1 and creates the stack's two tables with
+ * Starts dynalite (an in-process DynamoDB) on 127.0.0.1 and creates the stack's tables with
  * the same keys and indexes, so the DynamoDB adapters are tested against DynamoDB's API offline.
  * dynalite has no TransactWriteItems and no TTL deletion: the adapters use neither, and TTL is
  * checked as the attribute written.
@@ -10,6 +10,7 @@ import type { Server } from 'node:http';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TableSchema } from '../../../infra/constructs/payment-tables.js';
+import { DedupTable } from '../../../src/adapters/aws/dynamodb-dedup-keys.js';
 
 type Dynalite = (options: { createTableMs: number; deleteTableMs: number }) => Server;
 const dynalite = createRequire(import.meta.url)('dynalite') as Dynalite;
@@ -18,6 +19,8 @@ export interface DynamoHarness {
   readonly client: DynamoDBDocumentClient;
   readonly transactionsTable: string;
   readonly auditTable: string;
+  /** Idempotency keys and processed webhook events. */
+  readonly dedupTable: string;
   close(): Promise<void>;
 }
 
@@ -69,6 +72,14 @@ export async function startDynamo(): Promise<DynamoHarness> {
       ],
     }),
   );
+  await raw.send(
+    new CreateTableCommand({
+      TableName: 'dedup',
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: DedupTable.partitionKey, AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: DedupTable.partitionKey, KeyType: 'HASH' }],
+    }),
+  );
   const client = DynamoDBDocumentClient.from(raw, {
     marshallOptions: { removeUndefinedValues: true },
   });
@@ -76,6 +87,7 @@ export async function startDynamo(): Promise<DynamoHarness> {
     client,
     transactionsTable: 'transactions',
     auditTable: 'audit',
+    dedupTable: 'dedup',
     close: async () => {
       raw.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
