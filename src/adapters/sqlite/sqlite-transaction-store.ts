@@ -87,26 +87,27 @@ export class SqliteTransactionStore implements TransactionStore {
         facts: TransactionFacts,
       ): TransitionResult => {
         const predecessors = predecessorsOf(to);
-        let changes = 0;
         if (predecessors.length > 0) {
-          // The conditional write: only a row in an allowed predecessor status moves.
-          changes = this.#move(to, predecessors).run(
+          // The conditional write: only a row in an allowed predecessor status moves. It
+          // returns the moved row, so an applied move needs no second read.
+          const moved = this.#move(to, predecessors).get(
             to,
             JSON.stringify(facts),
             at,
             transactionId,
             ...predecessors,
-          ).changes;
+          ) as Row | undefined;
+          if (moved !== undefined) {
+            const transaction = fromRow(moved);
+            return {
+              outcome: 'applied',
+              from: transaction.previous_status as TransactionStatus,
+              transaction,
+            };
+          }
         }
         const transaction = this.#read(transactionId);
         if (transaction === undefined) return { outcome: 'not_found' };
-        if (changes === 1) {
-          return {
-            outcome: 'applied',
-            from: transaction.previous_status as TransactionStatus,
-            transaction,
-          };
-        }
         return { outcome: transaction.status === to ? 'unchanged' : 'conflict', transaction };
       },
     );
@@ -114,7 +115,7 @@ export class SqliteTransactionStore implements TransactionStore {
 
   create(payment: Payment, status: TransactionStatus, at: number): Promise<CreateResult> {
     return guard(() => {
-      const inserted = this.#statements.insert.run({
+      const inserted = this.#statements.insert.get({
         transaction_id: payment.transaction_id,
         status,
         amount_minor: payment.amount.amount_minor,
@@ -128,10 +129,9 @@ export class SqliteTransactionStore implements TransactionStore {
         metadata: JSON.stringify(payment.metadata),
         at,
       });
-      const transaction = this.#read(payment.transaction_id) as Transaction;
-      return inserted.changes === 1
-        ? { created: true, transaction }
-        : { created: false, transaction };
+      // The insert returns the row it made; a conflict returns nothing, and the row is read.
+      if (inserted !== undefined) return { created: true, transaction: fromRow(inserted) };
+      return { created: false, transaction: this.#read(payment.transaction_id) as Transaction };
     });
   }
 
@@ -184,7 +184,8 @@ export class SqliteTransactionStore implements TransactionStore {
       statement = this.#db.prepare(
         `UPDATE transactions
            SET previous_status = status, status = ?, facts = json_patch(facts, ?), updated_at = ?
-         WHERE transaction_id = ? AND status IN (${predecessors.map(() => '?').join(', ')})`,
+         WHERE transaction_id = ? AND status IN (${predecessors.map(() => '?').join(', ')})
+         RETURNING *`,
       );
       this.#moves.set(to, statement);
     }
@@ -204,8 +205,9 @@ function prepareStatements(db: SqliteDatabase) {
          customer_id, merchant_id, customer_email, payment_token, last4, metadata, created_at, updated_at)
        VALUES (@transaction_id, @status, @amount_minor, @currency, @payment_method, @customer_id,
          @merchant_id, @customer_email, @payment_token, @last4, @metadata, @at, @at)
-       ON CONFLICT (transaction_id) DO NOTHING`,
-    ),
+       ON CONFLICT (transaction_id) DO NOTHING
+       RETURNING *`,
+    ) as Statement<[Record<string, unknown>], Row>,
     read: db.prepare<[string], Row>('SELECT * FROM transactions WHERE transaction_id = ?'),
     annotate: db.prepare(
       `UPDATE transactions SET facts = json_patch(facts, ?), updated_at = ?
