@@ -75,7 +75,7 @@ export class StepFunctionsControl {
     }
     this.requireValid(request.definition);
     const arn = this.engine.arn.stateMachine(request.name);
-    const existing = this.store.getStateMachine.get(arn);
+    const existing = this.store.stateMachine(arn);
     const hash = this.store.saveDefinition(request.definition);
     const roleArn = request.roleArn ?? defaultRoleArn(this.engine.accountId);
     if (existing) {
@@ -89,7 +89,7 @@ export class StepFunctionsControl {
       );
     }
     const now = this.engine.clock.now();
-    this.store.insertStateMachine.run({
+    this.store.createStateMachine({
       arn,
       name: request.name,
       definition_hash: hash,
@@ -112,7 +112,7 @@ export class StepFunctionsControl {
     if (request.definition !== undefined) this.requireValid(request.definition);
     const now = this.engine.clock.now();
     const revisionId = randomUUID();
-    this.store.updateStateMachine.run({
+    this.store.changeStateMachine({
       arn: machine.arn,
       definition_hash:
         request.definition !== undefined
@@ -166,7 +166,7 @@ export class StepFunctionsControl {
     if (!parseStateMachineArn(stateMachineArn))
       throw new EngineError(EngineErrorCode.InvalidArn, `Invalid Arn: '${stateMachineArn}'`);
     // AWS: deleting a state machine that does not exist succeeds.
-    this.store.deleteStateMachine.run(stateMachineArn);
+    this.store.removeStateMachine(stateMachineArn);
   }
 
   async startExecution(request: { stateMachineArn: string; name?: string; input?: string }) {
@@ -286,7 +286,7 @@ export class StepFunctionsControl {
   private requireStateMachine(arn: string): StateMachineRow {
     if (!parseStateMachineArn(arn))
       throw new EngineError(EngineErrorCode.InvalidArn, `Invalid Arn: '${arn}'`);
-    const row = this.store.getStateMachine.get(arn);
+    const row = this.store.stateMachine(arn);
     if (!row)
       throw new EngineError(
         EngineErrorCode.StateMachineDoesNotExist,

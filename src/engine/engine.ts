@@ -259,7 +259,7 @@ export class Engine {
     name?: string;
     input?: string;
   }): Promise<StartExecutionResult> {
-    const machine = this.store.getStateMachine.get(request.stateMachineArn);
+    const machine = this.store.stateMachine(request.stateMachineArn);
     if (!machine) {
       return Promise.reject(
         new EngineError(
@@ -871,7 +871,7 @@ export class Engine {
     item: Extract<InboxItem, { kind: 'start' }>,
     batch: Batch,
   ): Promise<void> {
-    const machineRow = this.store.getStateMachine.get(item.stateMachineArn);
+    const machineRow = this.store.stateMachine(item.stateMachineArn);
     if (!machineRow)
       throw new EngineError(
         EngineErrorCode.StateMachineDoesNotExist,
@@ -987,7 +987,7 @@ export class Engine {
     }
     const runs = this.store.runsOfExecution.all(arn);
     const rootRow = runs.find((run) => run.parent_id === null);
-    const machineRow = this.store.getStateMachine.get(row.state_machine_arn);
+    const machineRow = this.store.stateMachine(row.state_machine_arn);
     if (!rootRow)
       throw new EngineError(
         EngineErrorCode.ExecutionNotRedrivable,
@@ -1042,7 +1042,7 @@ export class Engine {
 
   /** Rebuilds a running execution from its last commit and resumes what it was waiting for. */
   private recover(row: ExecutionRow): void {
-    const machineRow = this.store.getStateMachine.get(row.state_machine_arn);
+    const machineRow = this.store.stateMachine(row.state_machine_arn);
     const machine = this.compiled(row.definition_hash);
     const lastEventId = this.store.lastEventId.get(row.arn)?.id ?? 0;
     const execution = this.activate({
@@ -1222,9 +1222,13 @@ export class Engine {
       };
       batch.history.set(execution.arn, chunk);
     }
+    // The drafts are this step's own objects: numbering them in place spares a copy of each.
     for (const draft of drafts) {
       const id = execution.nextEventId++;
-      chunk.events.push({ ...draft, id, previousEventId: run.lastEventId, timestamp: now });
+      draft.id = id;
+      draft.previousEventId = run.lastEventId;
+      draft.timestamp = now;
+      chunk.events.push(draft);
       run.lastEventId = id;
     }
   }

@@ -8,7 +8,7 @@ import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from '../sqlite/database.js';
 import { migrate } from '../sqlite/database.js';
 
-const migrations = [
+export const engineMigrations = [
   `CREATE TABLE definitions (hash TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
    CREATE TABLE state_machines (
      arn TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, definition_hash TEXT NOT NULL,
@@ -35,6 +35,17 @@ const migrations = [
      id TEXT PRIMARY KEY, execution_arn TEXT NOT NULL, run_id INTEGER, kind TEXT NOT NULL,
      due_at INTEGER NOT NULL, token TEXT) WITHOUT ROWID;
    CREATE INDEX timers_by_run ON timers (run_id);`,
+  // History chunks are kilobytes each, and WITHOUT ROWID suits rows under about a twentieth of a
+  // page (SQLite's own guidance): as a rowid table the chunks append in order and a small index
+  // finds them. Measured with bench/engine.ts: about a third less writer-thread CPU per transition.
+  `CREATE TABLE history_chunks (
+     execution_arn TEXT NOT NULL, first_id INTEGER NOT NULL, last_id INTEGER NOT NULL,
+     events TEXT NOT NULL);
+   INSERT INTO history_chunks (execution_arn, first_id, last_id, events)
+     SELECT execution_arn, first_id, last_id, events FROM history ORDER BY execution_arn, first_id;
+   DROP TABLE history;
+   ALTER TABLE history_chunks RENAME TO history;
+   CREATE UNIQUE INDEX history_by_execution ON history (execution_arn, first_id);`,
 ];
 
 export type ExecutionStatus =
@@ -127,6 +138,12 @@ export type WriteName = keyof typeof writeStatements;
 /** One change: a statement name and its parameters (structured-cloneable data). */
 export type WriteOp = [WriteName, ...unknown[]];
 
+/** Applies one op with a prepared statement. */
+function runOp(statements: Record<WriteName, Statement>, op: WriteOp): void {
+  const [name, ...params] = op;
+  statements[name].run(...params);
+}
+
 export function definitionHash(body: string): string {
   return createHash('sha256').update(body).digest('hex');
 }
@@ -135,9 +152,9 @@ export function definitionHash(body: string): string {
 export class EngineStore {
   readonly insertDefinition;
   readonly getDefinition;
-  readonly insertStateMachine;
-  readonly updateStateMachine;
-  readonly deleteStateMachine;
+  private readonly insertStateMachine;
+  private readonly updateStateMachine;
+  private readonly deleteStateMachine;
   readonly getStateMachine;
   readonly listStateMachines;
   readonly getExecution;
@@ -149,9 +166,14 @@ export class EngineStore {
   readonly timersOfExecution;
 
   private readonly writes: Record<WriteName, Statement>;
+  /**
+   * State machine rows by ARN, read once: every start looks its machine up, and this process is
+   * the only writer of the table (one engine owns one file), so the cache cannot go stale.
+   */
+  private readonly machineRows = new Map<string, StateMachineRow>();
 
   constructor(readonly db: SqliteDatabase) {
-    migrate(db, 'engine', migrations);
+    migrate(db, 'engine', engineMigrations);
     this.writes = Object.fromEntries(
       Object.entries(writeStatements).map(([name, sql]) => [name, db.prepare(sql)]),
     ) as Record<WriteName, Statement>;
@@ -200,14 +222,44 @@ export class EngineStore {
   /** Applies one batch of changes in one transaction on this connection. */
   commit(ops: readonly WriteOp[]): void {
     this.db.transaction(() => {
-      for (const [name, ...params] of ops) this.writes[name].run(...params);
+      for (const op of ops) runOp(this.writes, op);
     })();
   }
 
   /** Runs one change outside any batch (e.g. a heartbeat moving its timer). */
   write(op: WriteOp): void {
-    const [name, ...params] = op;
-    this.writes[name].run(...params);
+    runOp(this.writes, op);
+  }
+
+  stateMachine(arn: string): StateMachineRow | undefined {
+    let row = this.machineRows.get(arn);
+    if (!row) {
+      row = this.getStateMachine.get(arn);
+      if (row) this.machineRows.set(arn, row);
+    }
+    return row;
+  }
+
+  createStateMachine(row: StateMachineRow): void {
+    this.insertStateMachine.run(row);
+    this.machineRows.delete(row.arn);
+  }
+
+  changeStateMachine(change: {
+    arn: string;
+    definition_hash: string;
+    role_arn: string;
+    revision_id: string;
+    updated_at: number;
+    description: string;
+  }): void {
+    this.updateStateMachine.run(change);
+    this.machineRows.delete(change.arn);
+  }
+
+  removeStateMachine(arn: string): void {
+    this.deleteStateMachine.run(arn);
+    this.machineRows.delete(arn);
   }
 
   /** Stores a definition body once, by content hash, and returns the hash. */
