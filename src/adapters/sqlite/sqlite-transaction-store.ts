@@ -200,14 +200,14 @@ export class SqliteTransactionStore implements TransactionStore {
 
 function prepareStatements(db: SqliteDatabase) {
   return {
-    insert: db.prepare(
+    insert: db.prepare<[Record<string, unknown>], Row>(
       `INSERT INTO transactions (transaction_id, status, amount_minor, currency, payment_method,
          customer_id, merchant_id, customer_email, payment_token, last4, metadata, created_at, updated_at)
        VALUES (@transaction_id, @status, @amount_minor, @currency, @payment_method, @customer_id,
          @merchant_id, @customer_email, @payment_token, @last4, @metadata, @at, @at)
        ON CONFLICT (transaction_id) DO NOTHING
        RETURNING *`,
-    ) as Statement<[Record<string, unknown>], Row>,
+    ),
     read: db.prepare<[string], Row>('SELECT * FROM transactions WHERE transaction_id = ?'),
     annotate: db.prepare(
       `UPDATE transactions SET facts = json_patch(facts, ?), updated_at = ?
