@@ -129,6 +129,20 @@ export interface StepResult {
   changed: boolean;
 }
 
+/**
+ * `new Date(ms).toISOString()`, remembering the last answer: the steps of one batch share a
+ * millisecond or a few, and the conversion is a measurable share of a step.
+ */
+let lastIsoMs = Number.NaN;
+let lastIso = '';
+function isoTime(ms: number): string {
+  if (ms !== lastIsoMs) {
+    lastIso = new Date(ms).toISOString();
+    lastIsoMs = ms;
+  }
+  return lastIso;
+}
+
 /** Creates the snapshot of a run about to start; feed it `{ type: 'start' }`. */
 export function newRun(
   scope: CompiledScope,
@@ -141,7 +155,7 @@ export function newRun(
     state: scope.startAt,
     input,
     variables,
-    enteredTime: new Date(now).toISOString(),
+    enteredTime: isoTime(now),
     retryCount: 0,
     retrierAttempts: [],
     seq: 0,
@@ -172,30 +186,29 @@ class Stepper {
     private snap: RunSnapshot,
     private readonly env: StepEnv,
   ) {
-    this.nowIso = new Date(env.now).toISOString();
+    this.nowIso = isoTime(env.now);
+  }
+
+  /** An outcome that no longer applies (a stale token or timer) changes nothing. */
+  private unchanged(): StepResult {
+    return { snapshot: this.snap, events: [], commands: [], changed: false };
   }
 
   async handle(outcome: Outcome): Promise<StepResult> {
     const waiting = this.snap.waiting;
-    const stale = (): StepResult => ({
-      snapshot: this.snap,
-      events: [],
-      commands: [],
-      changed: false,
-    });
     const state = this.current();
     switch (outcome.type) {
       case 'start':
         this.pendingEntry = true;
         break;
       case 'taskSucceeded':
-        if (waiting?.kind !== 'task' || waiting.token !== outcome.token) return stale();
+        if (waiting?.kind !== 'task' || waiting.token !== outcome.token) return this.unchanged();
         this.snap.waiting = undefined;
         this.events.push(taskEvent(state, 'Succeeded', { output: outcome.output }));
         await this.guard(state, () => this.finishWithResult(state, outcome.output));
         break;
       case 'taskFailed':
-        if (waiting?.kind !== 'task' || waiting.token !== outcome.token) return stale();
+        if (waiting?.kind !== 'task' || waiting.token !== outcome.token) return this.unchanged();
         this.snap.waiting = undefined;
         this.events.push(
           taskEvent(state, outcome.timedOut ? 'TimedOut' : 'Failed', {
@@ -206,7 +219,8 @@ class Stepper {
         await this.fail(state, outcome.error, outcome.cause);
         break;
       case 'timerFired':
-        if (waiting?.kind !== 'timer' || waiting.timerId !== outcome.timerId) return stale();
+        if (waiting?.kind !== 'timer' || waiting.timerId !== outcome.timerId)
+          return this.unchanged();
         this.snap.waiting = undefined;
         if (waiting.purpose === 'retry') {
           await this.guard(state, () => this.run(state));
@@ -215,7 +229,7 @@ class Stepper {
         }
         break;
       case 'childDone':
-        if (waiting?.kind !== 'children') return stale();
+        if (waiting?.kind !== 'children') return this.unchanged();
         await this.childDone(state, waiting, outcome.index, outcome.result);
         break;
     }
