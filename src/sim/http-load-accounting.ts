@@ -35,7 +35,7 @@ export interface LoadAccount {
 }
 
 /**
- * The status each intent ends a payment in. An invalid payment has none: its workflow's
+ * The status each intent ends a payment in (a reviewed one: its decision's). An invalid one has none: its workflow's
  * ValidatePayment stores no transaction for it, only an audit entry saying why it was rejected.
  */
 const EXPECTED_STATUS: Readonly<Record<string, TransactionStatus>> = {
@@ -290,8 +290,14 @@ function storedChecks(
   for (const id of accepted) {
     const transaction = transactions.get(id);
     const execution = executions.get(id);
-    const intent = plan.payments.get(id)?.intent;
-    const expected = EXPECTED_STATUS[intent ?? ''];
+    const planned = plan.payments.get(id);
+    const intent = planned?.intent;
+    const expected =
+      intent === LoadIntent.Review
+        ? planned?.decision === 'approve'
+          ? 'COMPLETED'
+          : 'DECLINED'
+        : EXPECTED_STATUS[intent ?? ''];
     if (execution === undefined) paymentViolations.push(`${id} was accepted but never started`);
     else if (execution === 'RUNNING') paymentViolations.push(`${id} is still running`);
     if (intent === LoadIntent.Invalid) {

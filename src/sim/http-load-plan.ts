@@ -22,6 +22,11 @@ export const LoadIntent = {
    * answers 422 and stores nothing; a webhook is accepted and its workflow REJECTS it.
    */
   Invalid: 'invalid',
+  /**
+   * Large enough for the fraud rules to hold it for review (IN_REVIEW); a `review.closed` webhook
+   * sent once it waits decides it: COMPLETED if approved, DECLINED if rejected.
+   */
+  Review: 'review',
   /** A `review.closed` webhook for a payment that never arrives: retried, then dead-lettered. */
   OrphanReview: 'orphan-review',
 } as const;
@@ -66,6 +71,8 @@ export interface LoadPlanOptions {
   readonly declineShare?: number;
   /** @default 0.05 */
   readonly invalidShare?: number;
+  /** Share of payments held for manual review, then decided by a webhook. @default 0.05 */
+  readonly reviewShare?: number;
   /** Share of requests repeated (1 to 3 more copies each). @default 0.25 */
   readonly duplicateShare?: number;
   /** Share of payments for which another payment is sent under the same transaction id. @default 0.03 */
@@ -84,8 +91,20 @@ export interface LoadPlan {
   readonly runId: string;
   /** In send order: shuffled, so repeats race their originals. */
   readonly requests: readonly LoadRequest[];
+  /**
+   * The second burst, once every payment of the first has finished or waits for review: the
+   * `review.closed` events (and provider retries of them) deciding the payments held for review.
+   */
+  readonly reviews: readonly LoadRequest[];
   /** The distinct payments planned, by transaction id, with how each is meant to end. */
-  readonly payments: ReadonlyMap<string, { channel: LoadChannel; intent: LoadIntent }>;
+  readonly payments: ReadonlyMap<string, PlannedPayment>;
+}
+
+export interface PlannedPayment {
+  readonly channel: LoadChannel;
+  readonly intent: LoadIntent;
+  /** Review payments: the decision their review.closed event carries. */
+  readonly decision?: 'approve' | 'reject';
 }
 
 /**
@@ -98,7 +117,8 @@ export function planHttpLoad(options: LoadPlanOptions): LoadPlan {
   const count = options.payments ?? 200;
   const createdAt = options.createdAt ?? 1_767_225_600;
   const requests: LoadRequest[] = [];
-  const payments = new Map<string, { channel: LoadChannel; intent: LoadIntent }>();
+  const reviews: LoadRequest[] = [];
+  const payments = new Map<string, PlannedPayment>();
   const chance = (share: number | undefined, fallback: number) => random() < (share ?? fallback);
 
   for (let i = 0; i < count; i++) {
@@ -106,13 +126,34 @@ export function planHttpLoad(options: LoadPlanOptions): LoadPlan {
     const channel = chance(options.webhookShare, 0.5) ? LoadChannel.Webhook : LoadChannel.Payment;
     const roll = random();
     const decline = options.declineShare ?? 0.1;
+    const invalid = decline + (options.invalidShare ?? 0.05);
     const intent =
       roll < decline
         ? LoadIntent.Decline
-        : roll < decline + (options.invalidShare ?? 0.05)
+        : roll < invalid
           ? LoadIntent.Invalid
-          : LoadIntent.Approve;
-    payments.set(transactionId, { channel, intent });
+          : roll < invalid + (options.reviewShare ?? 0.05)
+            ? LoadIntent.Review
+            : LoadIntent.Approve;
+    if (intent === LoadIntent.Review) {
+      const decision = random() < 0.5 ? 'approve' : 'reject';
+      payments.set(transactionId, { channel, intent, decision });
+      const eventId = `evt_${runId}_${i}_review`;
+      const review = {
+        channel: LoadChannel.Webhook,
+        intent,
+        transactionId,
+        eventId,
+        body: JSON.stringify({
+          id: eventId,
+          type: 'review.closed',
+          created: createdAt,
+          data: { transaction_id: transactionId, decision, reviewer: 'load-test' },
+        }),
+      };
+      reviews.push({ ...review, role: LoadRole.Original });
+      if (random() < 0.5) reviews.push({ ...review, role: LoadRole.Duplicate });
+    } else payments.set(transactionId, { channel, intent });
     const payment = paymentBody(random, runId, i, transactionId, intent);
     const repeats = chance(options.duplicateShare, 0.25) ? 1 + Math.floor(random() * 3) : 0;
 
@@ -172,7 +213,12 @@ export function planHttpLoad(options: LoadPlanOptions): LoadPlan {
       }),
     });
   }
-  return { runId, requests: shuffle(requests, random), payments };
+  return {
+    runId,
+    requests: shuffle(requests, random),
+    reviews: shuffle(reviews, random),
+    payments,
+  };
 }
 
 const METHODS = ['credit_card', 'debit_card', 'bank_transfer', 'digital_wallet'] as const;
@@ -189,7 +235,13 @@ function paymentBody(
   intent: LoadIntent,
 ) {
   // Above the USD limit of 10,000.00 when invalid: schema-valid, refused by the payment rules.
-  const cents = intent === LoadIntent.Invalid ? 2_500_000 : 100 + Math.floor(random() * 49_900);
+  // Above 5,000.00 for review: the high- and very-high-amount rules score 50, the review threshold.
+  const cents =
+    intent === LoadIntent.Invalid
+      ? 2_500_000
+      : intent === LoadIntent.Review
+        ? 600_000 + Math.floor(random() * 100_000)
+        : 100 + Math.floor(random() * 49_900);
   return {
     transaction_id: transactionId,
     payment_amount: decimal(cents),

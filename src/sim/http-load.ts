@@ -10,7 +10,7 @@ import { signPayload, SIGNATURE_HEADER } from '../api/webhook-signature.js';
 import { HttpClient, runPool } from './http-client.js';
 import type { HttpOutcome } from './http-client.js';
 import { LoadChannel } from './http-load-plan.js';
-import type { LoadPlan, LoadRequest } from './http-load-plan.js';
+import type { LoadRequest } from './http-load-plan.js';
 
 export interface HttpLoadTarget {
   /** The server's base URL. */
@@ -37,12 +37,12 @@ export interface LoadRun {
 }
 
 /**
- * Sends every request of the plan, `concurrency` at a time, in the plan's order.
- * @example const run = await sendHttpLoad(target, planHttpLoad({ seed: 1 }), { concurrency: 64 });
+ * Sends the requests (a plan's `requests`, then its `reviews`), `concurrency` at a time, in order.
+ * @example const run = await sendHttpLoad(target, planHttpLoad({ seed: 1 }).requests);
  */
 export async function sendHttpLoad(
   target: HttpLoadTarget,
-  plan: LoadPlan,
+  requests: readonly LoadRequest[],
   options: { concurrency?: number; timeoutMs?: number } = {},
 ): Promise<LoadRun> {
   const concurrency = options.concurrency ?? 50;
@@ -54,7 +54,7 @@ export async function sendHttpLoad(
   const now = target.now ?? Date.now;
   const started = performance.now();
   try {
-    const answers = await runPool(plan.requests, concurrency, async (request) => {
+    const answers = await runPool(requests, concurrency, async (request) => {
       const outcome = await client.send(
         request.channel === LoadChannel.Webhook
           ? {
@@ -105,15 +105,20 @@ export interface DrainResult {
   readonly waitedMs: number;
   /** The queue's depth at the last poll. */
   readonly depth: QueueDepth | undefined;
-  /** Executions still running at the last poll (0 or 1: the poll asks for one). */
+  /** Executions running at the last poll. */
   readonly running: number;
+  /** Of those, payments waiting for a review decision (IN_REVIEW). */
+  readonly inReview: number;
 }
 
 /**
- * Polls `GET /dead-letters` (the queue's depth) and `GET /executions?status=RUNNING` until the
- * queue holds nothing visible, in flight or delayed and no execution runs, or the deadline passes.
- * Both must hold at one poll, and the queue is read first: a message is deleted only after its
- * workflow was started, so an empty queue then no running execution means all work is done.
+ * Polls the server's API until all work is done: the queue (`GET /dead-letters`, its depth) holds
+ * nothing visible, in flight or delayed, and every execution still running (`GET /executions`)
+ * is a payment waiting for a review decision (`GET /transactions?status=IN_REVIEW`), or the
+ * deadline passes. Read in that order, one equality suffices: once the queue is empty no new
+ * execution starts (a message is deleted only after its workflow started, and the burst is over),
+ * so running executions only finish and payments only enter review, and `running` read first
+ * equal to `inReview` read after means each execution still running waits for a review.
  * A bounded loop on the real clock: it waits `intervalMs` between polls, never a fixed total.
  */
 export async function awaitDrained(
@@ -124,30 +129,23 @@ export async function awaitDrained(
   const deadlineMs = options.deadlineMs ?? 60_000;
   const intervalMs = options.intervalMs ?? 25;
   const started = performance.now();
-  const auth = { authorization: `Bearer ${target.operateKey}` };
+  const headers = { authorization: `Bearer ${target.operateKey}` };
   let polls = 0;
-  let depth: QueueDepth | undefined;
-  let running = Number.NaN;
   try {
     for (;;) {
       polls++;
-      depth = readDepth(
-        await client.send({ method: 'GET', path: '/dead-letters?limit=1', headers: auth }),
+      const depth = readDepth(
+        await client.send({ method: 'GET', path: '/dead-letters?limit=1', headers }),
       );
-      running = readCount(
-        await client.send({
-          method: 'GET',
-          path: '/executions?status=RUNNING&limit=1',
-          headers: auth,
-        }),
-      );
+      const running = await countAll(client, '/executions?status=RUNNING', headers);
+      const inReview = await countAll(client, '/transactions?status=IN_REVIEW', headers);
       const idle =
         depth !== undefined &&
         depth.visible + depth.inFlight + depth.delayed === 0 &&
-        running === 0;
+        running === inReview;
       const waitedMs = performance.now() - started;
       if (idle || waitedMs >= deadlineMs) {
-        return { drained: idle, polls, waitedMs, depth, running };
+        return { drained: idle, polls, waitedMs, depth, running, inReview };
       }
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }
@@ -158,11 +156,24 @@ export async function awaitDrained(
 
 function readDepth(outcome: HttpOutcome): QueueDepth | undefined {
   if (outcome.kind !== 'response' || outcome.status !== 200) return undefined;
-  const depth = (JSON.parse(outcome.body) as { depth?: QueueDepth }).depth;
-  return depth;
+  return (JSON.parse(outcome.body) as { depth?: QueueDepth }).depth;
 }
 
-function readCount(outcome: HttpOutcome): number {
-  if (outcome.kind !== 'response' || outcome.status !== 200) return Number.NaN;
-  return (JSON.parse(outcome.body) as { items?: unknown[] }).items?.length ?? Number.NaN;
+/** Items of a paged list (following `next_cursor`); NaN if the API did not answer 200. */
+async function countAll(
+  client: HttpClient,
+  path: string,
+  headers: Record<string, string>,
+): Promise<number> {
+  let total = 0;
+  let cursor: string | undefined;
+  do {
+    const page = `${path}&limit=1000${cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`}`;
+    const outcome = await client.send({ method: 'GET', path: page, headers });
+    if (outcome.kind !== 'response' || outcome.status !== 200) return Number.NaN;
+    const body = JSON.parse(outcome.body) as { items?: unknown[]; next_cursor?: string };
+    total += body.items?.length ?? 0;
+    cursor = body.next_cursor;
+  } while (cursor !== undefined);
+  return total;
 }

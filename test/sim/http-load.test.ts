@@ -48,15 +48,19 @@ describe('the plan of a load test', () => {
     const plan = planHttpLoad({ seed: 5, payments: 400 });
     expect(planHttpLoad({ seed: 5, payments: 400 }).requests).toEqual(plan.requests);
     expect(planHttpLoad({ seed: 6, payments: 400 }).requests).not.toEqual(plan.requests);
-    const kinds = new Set(plan.requests.map((r) => `${r.channel}/${r.role}/${r.intent}`));
+    const kinds = new Set(
+      [...plan.requests, ...plan.reviews].map((r) => `${r.channel}/${r.role}/${r.intent}`),
+    );
     for (const kind of [
       `${LoadChannel.Webhook}/${LoadRole.Duplicate}/${LoadIntent.Approve}`,
       `${LoadChannel.Webhook}/${LoadRole.Conflict}/${LoadIntent.Approve}`,
       `${LoadChannel.Webhook}/${LoadRole.Original}/${LoadIntent.Invalid}`,
       `${LoadChannel.Webhook}/${LoadRole.Original}/${LoadIntent.OrphanReview}`,
+      `${LoadChannel.Payment}/${LoadRole.Original}/${LoadIntent.Review}`,
       `${LoadChannel.Payment}/${LoadRole.Duplicate}/${LoadIntent.Approve}`,
       `${LoadChannel.Payment}/${LoadRole.KeyReuse}/${LoadIntent.Approve}`,
       `${LoadChannel.Payment}/${LoadRole.Original}/${LoadIntent.Decline}`,
+      `${LoadChannel.Webhook}/${LoadRole.Duplicate}/${LoadIntent.Review}`,
       `${LoadChannel.Payment}/${LoadRole.Original}/${LoadIntent.Invalid}`,
     ]) {
       expect(kinds).toContain(kind);
@@ -68,18 +72,27 @@ describe('a burst on a real server', () => {
   it('accounts for every accepted request once the queue drains: none lost, none twice, no 5xx', async () => {
     plan = planHttpLoad({ seed: 1, payments, conflictShare: 0.05, keyReuseShare: 0.05 });
 
-    const run = await sendHttpLoad(target, plan, { concurrency });
-    answers = run.answers;
-    const drained = await awaitDrained(target, { deadlineMs: soak ? 600_000 : 60_000 });
-    expect(drained).toMatchObject({ drained: true, running: 0 });
+    const deadlineMs = soak ? 600_000 : 60_000;
 
-    const account = accountForLoad(plan, run.answers, server.paystep.db, WEBHOOK_QUEUE);
+    const burst = await sendHttpLoad(target, plan.requests, { concurrency });
+    const settled = await awaitDrained(target, { deadlineMs });
+    expect(settled).toMatchObject({
+      drained: true,
+      inReview: plan.reviews.filter((r) => r.role === LoadRole.Original).length,
+    });
+    const decisions = await sendHttpLoad(target, plan.reviews, { concurrency });
+    const drained = await awaitDrained(target, { deadlineMs });
+    expect(drained).toMatchObject({ drained: true, running: 0, inReview: 0 });
+    answers = [...burst.answers, ...decisions.answers];
+
+    const account = accountForLoad(plan, answers, server.paystep.db, WEBHOOK_QUEUE);
     expect(account.checks.filter((c) => !c.ok)).toEqual([]);
     expect(Object.keys(account.statuses).filter((s) => !/^[24]\d\d$/.test(s))).toEqual([]);
     // The failures planned did happen, and ended where they should.
     expect(account.outcomes['COMPLETED']).toBeGreaterThan(payments / 2);
     expect(account.outcomes['DECLINED']).toBeGreaterThan(0);
     expect(account.rejectedByWorkflow).toBeGreaterThan(0);
+    expect(settled.inReview).toBeGreaterThan(0);
     expect(account.deadLetters['MAX_RECEIVE_COUNT_EXCEEDED/Webhook.TooEarly']).toBe(2);
     expect(account.deadLetters['REJECTED/Conflict']).toBeGreaterThan(0);
     expect(account.statuses['200']).toBeGreaterThan(0); // webhook retries answered as duplicates
