@@ -169,10 +169,11 @@ function render(data, windowName, onWindow, reload) {
           tone: data.queue.deadLetters > 0 ? 'failed' : undefined,
         }),
       ),
-      data.features?.deadLetterReplay && data.queue.deadLetters > 0
-        ? replayButton(data.queue.deadLetters, reload)
-        : null,
     );
+    // Only when there is something to replay (replaceChildren would print a null as "null").
+    if (data.features?.deadLetterReplay && data.queue.deadLetters > 0) {
+      sections.push(replayButton(data.queue.deadLetters, reload));
+    }
   }
   if (data.alarms) {
     sections.push(
@@ -197,7 +198,7 @@ function render(data, windowName, onWindow, reload) {
             h(
               'tbody',
               {},
-              ...data.alarms.map((alarm) =>
+              ...byUrgency(data.alarms).map((alarm) =>
                 h(
                   'tr',
                   { 'data-alarm': alarm.alarmName },
@@ -215,6 +216,14 @@ function render(data, windowName, onWindow, reload) {
 }
 
 /** Shows the overview in `root`; returns a function that stops its refreshing. */
+/** Alarms in ALARM first, then those without enough data, then OK; by name within each. */
+function byUrgency(alarms) {
+  const rank = { ALARM: 0, INSUFFICIENT_DATA: 1, OK: 2 };
+  return [...alarms].sort(
+    (a, b) => (rank[a.state] ?? 1) - (rank[b.state] ?? 1) || a.alarmName.localeCompare(b.alarmName),
+  );
+}
+
 export function showOverview(root, params) {
   let windowName = params.get('window') ?? '24h';
   let stopped = false;
