@@ -6,10 +6,13 @@
  * Sends are group-committed: every send() made before the event loop next turns is written in one
  * transaction, and each promise resolves only after that commit. At synchronous=FULL a commit costs
  * one fsync, so a burst of N sends costs one fsync instead of N, and an HTTP handler that awaits
- * send() answers only once the message is on disk.
+ * send() answers only once the message is on disk. With `writerThread`, the batches are written
+ * and committed on a thread of their own (see sqlite-queue-writer.ts), so the fsync no longer
+ * stalls the event loop; sends made while a batch is being committed form the next batch.
  */
 import { randomUUID } from 'node:crypto';
 import { migrate, type SqliteDatabase } from '../../sqlite/database.js';
+import { QueueWriterThread, SqliteSendWriter } from './sqlite-queue-writer.js';
 import {
   DeadLetterReason,
   QueueError,
@@ -84,6 +87,13 @@ export interface SqliteQueueOptions {
   maxMessageBytes?: number;
   /** Most sends written in one transaction; 1 turns group commit off (for benchmarks). @default 1000 */
   maxBatchSize?: number;
+  /**
+   * Writes and commits sends on a writer thread with its own connection to the file, instead of
+   * on the caller's event loop. Ignored for an in-memory database, which a thread cannot open.
+   * While the thread commits, the queue's other operations on `db` that write (receive, delete...)
+   * wait for its lock as any second writer does (busy_timeout). @default false
+   */
+  writerThread?: boolean;
   /** Runs the batch writer once the current turn is over. @default setImmediate */
   scheduleFlush?: (flush: () => void) => void;
   /** New message ids and receipt handles. @default crypto.randomUUID */
@@ -145,6 +155,9 @@ export class SqliteQueue implements MessageQueue {
   private readonly onDeadLetter: ((deadLetter: DeadLetter) => void) | undefined;
   private readonly statements: ReturnType<typeof prepareStatements>;
   private readonly writeBatch: (batch: readonly PendingSend[]) => SendMessageResult[];
+  private readonly thread: QueueWriterThread | undefined;
+  /** The batch the writer thread is committing, if any. */
+  private threadBatch: Promise<void> | undefined;
   private readonly receiveBatch: (
     maxMessages: number,
     visibilityTimeoutMs: number,
@@ -178,11 +191,12 @@ export class SqliteQueue implements MessageQueue {
     migrate(this.db, 'queue', MIGRATIONS);
     this.statements = prepareStatements(this.db);
 
-    this.writeBatch = this.db.transaction((batch: readonly PendingSend[]) => {
-      const now = this.clock.now();
-      this.statements.purgeDedup.run(this.name, now);
-      return batch.map(({ body, options: o }) => this.insertOne(body, o, now));
-    });
+    const sendWriter = new SqliteSendWriter(this.db, this.name);
+    this.writeBatch = (batch) => sendWriter.write(batch, this.clock.now(), () => this.newId());
+    this.thread =
+      options.writerThread === true && !this.db.memory
+        ? new QueueWriterThread(this.db, this.name)
+        : undefined;
     // IMMEDIATE: a receive reads then writes, and taking the write lock first means another
     // process on the same file (the CLI beside the server) cannot make the upgrade fail as busy.
     const receiveTransaction = this.db.transaction(
@@ -366,20 +380,33 @@ export class SqliteQueue implements MessageQueue {
     });
   }
 
-  close(): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    this.flush();
-    this.closed = true;
+  async close(): Promise<void> {
+    if (this.closed) return;
+    if (this.thread) {
+      this.closed = true;
+      // Commit what was sent before the close, then stop the thread.
+      while (this.threadBatch || this.pending.length > 0) {
+        this.flushToThread();
+        await this.threadBatch;
+      }
+      await this.thread.close();
+    } else {
+      this.flush();
+      this.closed = true;
+    }
     for (const waiter of this.waiters.splice(0)) {
       waiter.cancelTimer();
       waiter.resolve([]);
     }
-    return Promise.resolve();
   }
 
   /** Writes every pending send, in transactions of at most maxBatchSize, then wakes long polls. */
   private flush(): void {
     this.flushScheduled = false;
+    if (this.thread) {
+      this.flushToThread();
+      return;
+    }
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, this.maxBatchSize);
       let results: SendMessageResult[];
@@ -395,28 +422,31 @@ export class SqliteQueue implements MessageQueue {
     this.wakeWaiters();
   }
 
-  private insertOne(body: string, options: SendMessageOptions, now: number): SendMessageResult {
-    const dedupId = options.deduplicationId;
-    if (dedupId !== undefined) {
-      const seen = this.statements.findDedup.get(this.name, dedupId);
-      if (seen) return { messageId: seen.message_id, duplicate: true };
-    }
-    const messageId = this.newId();
-    const visibleAt = now + (options.delaySeconds ?? 0) * 1000;
-    this.statements.insert.run(
-      this.name,
-      messageId,
-      body,
-      options.groupId ?? null,
-      dedupId ?? null,
-      now,
-      visibleAt,
-    );
-    if (dedupId !== undefined) {
-      const expiresAt = now + QueueLimits.deduplicationWindowSeconds * 1000;
-      this.statements.insertDedup.run(this.name, dedupId, messageId, expiresAt);
-    }
-    return { messageId, duplicate: false };
+  /**
+   * Hands the writer thread the next batch unless it is still committing one; once that commit
+   * is done, resolves its sends, wakes long polls, and hands over what gathered meanwhile.
+   */
+  private flushToThread(): void {
+    const thread = this.thread;
+    if (!thread || this.threadBatch || this.pending.length === 0) return;
+    const batch = this.pending.splice(0, this.maxBatchSize);
+    const sends = batch.map(({ body, options }) => ({ body, options }));
+    this.threadBatch = thread
+      .write(
+        sends,
+        this.clock.now(),
+        batch.map(() => this.newId()),
+      )
+      .then(
+        // Resolved only now, after the thread's COMMIT returned.
+        (results) => batch.forEach((send, i) => send.resolve(results[i] as SendMessageResult)),
+        (error: unknown) => batch.forEach((send) => send.reject(error)),
+      )
+      .then(() => {
+        this.threadBatch = undefined;
+        this.wakeWaiters();
+        this.flushToThread();
+      });
   }
 
   /** One receive attempt; tells onDeadLetter of moves only once they are committed. */
@@ -597,17 +627,6 @@ export class SqliteQueue implements MessageQueue {
 
 function prepareStatements(db: SqliteDatabase) {
   return {
-    purgeDedup: db.prepare('DELETE FROM queue_deduplication WHERE queue = ? AND expires_at <= ?'),
-    findDedup: db.prepare<[string, string], { message_id: string }>(
-      'SELECT message_id FROM queue_deduplication WHERE queue = ? AND deduplication_id = ?',
-    ),
-    insertDedup: db.prepare(
-      'INSERT INTO queue_deduplication (queue, deduplication_id, message_id, expires_at) VALUES (?, ?, ?, ?)',
-    ),
-    insert: db.prepare(
-      `INSERT INTO queue_messages (queue, message_id, body, group_id, deduplication_id, sent_at, visible_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    ),
     // A message of a group waits while an earlier message of its group is hidden (in flight or
     // delayed): SQS FIFO order. Ordering by seq keeps the earlier visible ones in the same batch.
     candidates: db.prepare<[string, number, number, number], MessageRow>(
