@@ -182,8 +182,7 @@ export class HistoryMetrics {
   ): void {
     const tracked = this.executions.get(executionArn);
     this.executions.delete(executionArn);
-    const known =
-      tracked?.startDate === undefined ? this.options.lookup?.(executionArn) : undefined;
+    const known = tracked?.startDate === undefined ? this.lookup(executionArn) : undefined;
     const startDate = tracked?.startDate ?? known?.startDate;
     const durationMs = startDate === undefined ? 0 : Math.max(0, at - startDate);
     this.options.metrics.executionFinished(stateMachineArn, status, durationMs);
@@ -199,6 +198,16 @@ export class HistoryMetrics {
           ? parsed(object(event.executionSucceededEventDetails)?.output)
           : undefined,
     });
+  }
+
+  private lookup(executionArn: string): { startDate: number; input: Json } | undefined {
+    try {
+      return this.options.lookup?.(executionArn);
+    } catch (error) {
+      // Unknown start: the execution is still counted, without its time.
+      this.options.onError?.(error);
+      return undefined;
+    }
   }
 
   private track(executionArn: string): Tracked {

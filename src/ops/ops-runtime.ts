@@ -110,9 +110,9 @@ export class OpsRuntime {
    * the alarm states they report are committed, and shown on the dashboard.
    */
   stop(): void {
-    if (!this.started) return;
     this.started = false;
     this.monitor.stop();
+    // Also when never started: what the engine reported is buffered and must reach the file.
     this.metricStore.stop();
   }
 

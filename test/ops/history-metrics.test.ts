@@ -208,6 +208,23 @@ describe('HistoryMetrics', () => {
     expect(closed[0]).toMatchObject({ startDate: 1000, input: { payment_amount: '5.00' } });
   });
 
+  it('still counts an execution whose start cannot be looked up, without its time', () => {
+    const { sink, calls } = recordingSink();
+    const errors: unknown[] = [];
+    const feed = new HistoryMetrics({
+      metrics: sink,
+      lookup: () => {
+        throw new Error('Execution Does Not Exist');
+      },
+      onError: (error) => errors.push(error),
+    });
+    feed.onEvents('arn:e', 'arn:m', [
+      { id: 9, previousEventId: 8, timestamp: 4000, type: 'ExecutionAborted' },
+    ]);
+    expect(calls).toEqual(['Executions ABORTED in 0 ms']);
+    expect(errors).toHaveLength(1);
+  });
+
   it('never throws, even when the sink does', () => {
     const errors: unknown[] = [];
     const feed = new HistoryMetrics({
