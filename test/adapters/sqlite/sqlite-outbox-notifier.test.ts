@@ -5,6 +5,7 @@ import {
 } from '../../../src/adapters/sqlite/sqlite-outbox-notifier.js';
 import type { CustomerNotification } from '../../../src/payments/ports/customer-notifier.js';
 import { openDatabase } from '../../../src/sqlite/database.js';
+import { countPrepares } from './count-prepares.js';
 
 const notification: CustomerNotification = {
   id: 'T1:payment_completed',
@@ -51,5 +52,20 @@ describe('SqliteOutboxNotifier', () => {
     const outbox = new SqliteOutboxNotifier(openDatabase(':memory:'), { retentionMs: 10 });
     await outbox.notify(notification);
     expect(await outbox.purgeExpired(1011)).toBe(1);
+  });
+
+  it('prepares its statements once, not on every call', async () => {
+    const db = openDatabase(':memory:');
+    const outbox = new SqliteOutboxNotifier(db);
+    const prepared = countPrepares(db);
+    for (const id of ['n1', 'n2']) {
+      await outbox.notify({ ...notification, id });
+      await outbox.pending();
+      await outbox.forTransaction('T1');
+      await outbox.markFailed(id, 'bounced');
+      await outbox.markSent(id, 2000);
+      await outbox.purgeExpired(3000);
+    }
+    expect(prepared()).toBe(0);
   });
 });

@@ -8,6 +8,7 @@ import { TransactionStatus } from '../../../src/payments/lifecycle.js';
 import { transactionStoreContract } from '../../payments/ports/transaction-store-contract.js';
 import type { Payment } from '../../../src/payments/payment.js';
 import { openDatabase } from '../../../src/sqlite/database.js';
+import { countPrepares } from './count-prepares.js';
 
 const S = TransactionStatus;
 const payment: Payment = {
@@ -49,5 +50,23 @@ describe('SqliteTransactionStore', () => {
     first.close();
     const reopened = new SqliteTransactionStore(openDatabase(file));
     expect((await reopened.get('TXN-1'))?.status).toBe(S.Received);
+  });
+
+  it('prepares its statements once, not on every call', async () => {
+    const { db, store: s } = store();
+    const exercise = async (id: string) => {
+      await s.create({ ...payment, transaction_id: id }, S.Received, 1);
+      await s.create({ ...payment, transaction_id: id }, S.Received, 1);
+      await s.transition(id, S.Validated, 2);
+      await s.transition(id, S.Validated, 3);
+      await s.annotate(id, S.Validated, 4, { execution_arn: 'arn:x' });
+      await s.get(id);
+      await s.customerActivity('CUST-1', 0, 'USD', id);
+    };
+    // The first round prepares the conditional move into each status it reaches.
+    await exercise('TXN-A');
+    const prepared = countPrepares(db);
+    await exercise('TXN-B');
+    expect(prepared()).toBe(0);
   });
 });
