@@ -56,6 +56,12 @@ export interface StackConfig {
   readonly apiDailyQuota: number;
   /** Days until audit records of operational kind expire (TTL). @default 90 */
   readonly auditTtlDays: number;
+  /**
+   * Base URL of the HTTP payment gateway the ChargePayment function calls (context
+   * `paymentGatewayUrl`, https only). @default undefined: the function fails each charge with a
+   * clear error until it is set
+   */
+  readonly paymentGatewayUrl: string | undefined;
 }
 
 /** Reads context values; `app.node.tryGetContext` fits this shape. */
@@ -156,6 +162,19 @@ export function readStackConfig(
       `logRetentionDays must be one of ${RETENTION_DAYS.join(', ')}, got ${logRetentionDays}`,
     );
   }
+  const paymentGatewayUrl = text(read, 'paymentGatewayUrl');
+  if (paymentGatewayUrl !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(paymentGatewayUrl);
+    } catch {
+      url = undefined;
+    }
+    // Card payments leave the account only over TLS.
+    if (url?.protocol !== 'https:') {
+      throw new ConfigError(`paymentGatewayUrl must be an https:// URL, got ${paymentGatewayUrl}`);
+    }
+  }
   return Object.freeze({
     environment,
     suffix,
@@ -179,5 +198,6 @@ export function readStackConfig(
     apiBurstLimit: integer(read, 'apiBurstLimit', 100, 1),
     apiDailyQuota: integer(read, 'apiDailyQuota', 100_000, 1),
     auditTtlDays: integer(read, 'auditTtlDays', 90, 1),
+    paymentGatewayUrl,
   });
 }

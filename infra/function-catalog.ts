@@ -10,14 +10,20 @@ export const Access = {
   TransactionsRead: 'transactions-read',
   TransactionsQuery: 'transactions-query',
   TransactionsWrite: 'transactions-write',
+  AuditRead: 'audit-read',
   AuditWrite: 'audit-write',
   ArchiveWrite: 'archive-write',
   CustomerTopicPublish: 'customer-topic-publish',
   AlertTopicPublish: 'alert-topic-publish',
   WebhookQueueSend: 'webhook-queue-send',
+  WebhookDeadLetterSend: 'webhook-dead-letter-send',
+  IdempotencyKeys: 'idempotency-keys',
+  WebhookEventLog: 'webhook-event-log',
   WebhookSecretRead: 'webhook-secret-read',
   StartExecution: 'start-execution',
   DescribeExecution: 'describe-execution',
+  /** Completes a workflow's waiting task (a manual review decision): SendTaskSuccess/Failure. */
+  TaskResponse: 'task-response',
 } as const;
 export type Access = (typeof Access)[keyof typeof Access];
 
@@ -107,10 +113,14 @@ export const edgeFunctions: readonly FunctionSpec[] = [
     access: [
       A.TransactionsRead,
       A.TransactionsQuery,
+      // A resend runs the NotifyCustomer step, which confirms COMPLETED (a conditional no-op).
+      A.TransactionsWrite,
+      A.AuditRead,
       A.AuditWrite,
       A.CustomerTopicPublish,
       A.StartExecution,
       A.DescribeExecution,
+      A.IdempotencyKeys,
     ],
   },
   {
@@ -124,8 +134,18 @@ export const edgeFunctions: readonly FunctionSpec[] = [
     key: 'WebhookProcessor',
     purpose: 'webhook-processor',
     entry: 'webhook-processor',
-    description: 'Starts the payment workflow for each queued webhook event',
-    access: [A.AuditWrite, A.StartExecution],
+    description: 'Starts or advances the payment workflow for each queued webhook event',
+    access: [
+      A.TransactionsRead,
+      A.AuditWrite,
+      A.StartExecution,
+      // A start that finds the execution compares inputs (same payment, or a conflict).
+      A.DescribeExecution,
+      // review.closed events complete the workflow's waiting manual-review task.
+      A.TaskResponse,
+      A.WebhookEventLog,
+      A.WebhookDeadLetterSend,
+    ],
   },
 ];
 

@@ -58,20 +58,25 @@ export function addNagSuppressions(stack: Stack, stageName: string): void {
       appliesTo: [{ regex: '/^Resource::<Archive.*\\.Arn>\\/transactions\\/\\*$/g' }],
     },
   ]);
-  at('PaymentApi/Role', [
-    {
-      id: 'AwsSolutions-IAM5',
-      reason:
-        'Executions are named by payment id, unknown at deploy time; the grant is DescribeExecution ' +
-        'on executions of the one payment state machine only.',
-      appliesTo: [
-        {
-          regex:
-            '/^Resource::arn:<AWS::Partition>:states:.*:execution:sfn-payment-workflow-.*:\\*$/g',
-        },
-      ],
-    },
-  ]);
+  // The API looks payments up; the webhook processor compares a re-sent payment with the one
+  // its execution started with.
+  for (const fn of ['PaymentApi', 'WebhookProcessor']) {
+    at(`${fn}/Role`, [
+      {
+        id: 'AwsSolutions-IAM5',
+        reason:
+          'Executions are named by payment id, unknown at deploy time; the grant is ' +
+          'DescribeExecution and GetExecutionHistory on executions of the one payment state ' +
+          'machine only.',
+        appliesTo: [
+          {
+            regex:
+              '/^Resource::arn:<AWS::Partition>:states:.*:execution:sfn-payment-workflow-.*:\\*$/g',
+          },
+        ],
+      },
+    ]);
+  }
   at('Workflow/Role', [
     { id: 'AwsSolutions-IAM5', reason: XRAY_AND_LOG_DELIVERY, appliesTo: ['Resource::*'] },
   ]);

@@ -102,10 +102,12 @@ export class PaymentStack extends Stack {
     const targets: AccessTargets = {
       transactions: this.tables.transactions,
       audit: this.tables.audit,
+      idempotency: this.tables.idempotency,
       archive: this.archive.bucket,
       customerTopic: this.messaging.customerTopic,
       alertTopic: this.messaging.alertTopic,
       webhookQueue: this.messaging.webhookQueue,
+      webhookDeadLetterQueue: this.messaging.webhookDeadLetterQueue,
       webhookSecret: this.webhookSecret,
       dataKey: this.keys.data,
       messagingKey: this.keys.messaging,
@@ -119,12 +121,17 @@ export class PaymentStack extends Stack {
       TRANSACTIONS_TABLE: this.tables.transactions.tableName,
       AUDIT_TABLE: this.tables.audit.tableName,
       AUDIT_TTL_DAYS: String(config.auditTtlDays),
+      IDEMPOTENCY_TABLE: this.tables.idempotency.tableName,
       ARCHIVE_BUCKET: this.archive.bucket.bucketName,
       CUSTOMER_TOPIC_ARN: this.messaging.customerTopic.topicArn,
       ALERT_TOPIC_ARN: this.messaging.alertTopic.topicArn,
       WEBHOOK_QUEUE_URL: this.messaging.webhookQueue.queueUrl,
+      WEBHOOK_DLQ_URL: this.messaging.webhookDeadLetterQueue.queueUrl,
       WEBHOOK_SECRET_ARN: this.webhookSecret.secretArn,
       STATE_MACHINE_ARN: stateMachineArn,
+      ...(config.paymentGatewayUrl === undefined
+        ? {}
+        : { PAYMENT_GATEWAY_URL: config.paymentGatewayUrl }),
     };
     const build = (spec: FunctionSpec): PaymentFunction => {
       const fn = new PaymentFunction(this, spec.key, {
@@ -239,6 +246,12 @@ export class PaymentStack extends Stack {
     out('TransactionsTableArn', this.tables.transactions.tableArn, 'Transactions table ARN');
     out('AuditTableName', this.tables.audit.tableName, 'Audit table name');
     out('AuditTableArn', this.tables.audit.tableArn, 'Audit table ARN');
+    out(
+      'IdempotencyTableName',
+      this.tables.idempotency.tableName,
+      'Idempotency keys and processed webhook events',
+    );
+    out('IdempotencyTableArn', this.tables.idempotency.tableArn, 'Idempotency table ARN');
     out('AlertTopicArn', this.messaging.alertTopic.topicArn, 'Ops alert SNS topic ARN');
     out(
       'CustomerTopicArn',

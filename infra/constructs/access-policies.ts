@@ -19,10 +19,13 @@ export interface AccessTargets {
   // type-check against its own interfaces.
   readonly transactions: dynamodb.Table;
   readonly audit: dynamodb.Table;
+  /** Idempotency keys and processed webhook events. */
+  readonly idempotency: dynamodb.Table;
   readonly archive: s3.Bucket;
   readonly customerTopic: sns.ITopic;
   readonly alertTopic: sns.ITopic;
   readonly webhookQueue: sqs.IQueue;
+  readonly webhookDeadLetterQueue: sqs.IQueue;
   readonly webhookSecret: secretsmanager.Secret;
   readonly dataKey: kms.IKey;
   readonly messagingKey: kms.IKey;
@@ -65,6 +68,8 @@ export function statementsFor(access: Access, t: AccessTargets): iam.PolicyState
         ),
         dataKeyUse,
       ];
+    case Access.AuditRead:
+      return [s('ReadAudit', ['dynamodb:Query'], [t.audit.tableArn]), dataKeyUse];
     case Access.AuditWrite:
       return [s('WriteAudit', ['dynamodb:PutItem'], [t.audit.tableArn]), dataKeyUse];
     case Access.ArchiveWrite:
@@ -78,6 +83,30 @@ export function statementsFor(access: Access, t: AccessTargets): iam.PolicyState
       return [s('PublishAlert', ['sns:Publish'], [t.alertTopic.topicArn]), messagingKeyUse];
     case Access.WebhookQueueSend:
       return [s('SendWebhook', ['sqs:SendMessage'], [t.webhookQueue.queueArn]), messagingKeyUse];
+    case Access.WebhookDeadLetterSend:
+      // Events that can never be applied are set aside at once, as the local queue does.
+      return [
+        s('SendWebhookDeadLetter', ['sqs:SendMessage'], [t.webhookDeadLetterQueue.queueArn]),
+        messagingKeyUse,
+      ];
+    case Access.IdempotencyKeys:
+      return [
+        s(
+          'UseIdempotencyKeys',
+          ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+          [t.idempotency.tableArn],
+        ),
+        dataKeyUse,
+      ];
+    case Access.WebhookEventLog:
+      return [
+        s(
+          'RecordWebhookEvents',
+          ['dynamodb:GetItem', 'dynamodb:PutItem'],
+          [t.idempotency.tableArn],
+        ),
+        dataKeyUse,
+      ];
     case Access.WebhookSecretRead:
       return [
         s('ReadWebhookSecret', ['secretsmanager:GetSecretValue'], [t.webhookSecret.secretArn]),
@@ -86,7 +115,24 @@ export function statementsFor(access: Access, t: AccessTargets): iam.PolicyState
     case Access.StartExecution:
       return [s('StartPayment', ['states:StartExecution'], [t.stateMachineArn])];
     case Access.DescribeExecution:
-      return [s('DescribePayment', ['states:DescribeExecution'], [t.executionArnPattern])];
+      // History too: the transaction view shows the state a running payment is in.
+      return [
+        s(
+          'DescribePayment',
+          ['states:DescribeExecution', 'states:GetExecutionHistory'],
+          [t.executionArnPattern],
+        ),
+      ];
+    case Access.TaskResponse:
+      // AWS: callback task tokens are authorized against the state machine that issued them;
+      // this is the resource CDK's own grantTaskResponse names.
+      return [
+        s(
+          'CompleteReviewTask',
+          ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+          [t.stateMachineArn],
+        ),
+      ];
   }
 }
 

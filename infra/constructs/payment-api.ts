@@ -18,11 +18,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { toApiGatewaySchema } from '../api-models.js';
-import {
-  createPaymentBodySchema,
-  notifyBodySchema,
-  paymentWebhookBodySchema,
-} from '../api-schemas.js';
+import { apiModelSchemas } from '../api-schemas.js';
 import type { Namer } from '../naming.js';
 
 export interface PaymentApiProps {
@@ -129,11 +125,11 @@ export class PaymentApi extends Construct {
       validateRequestBody: false,
       validateRequestParameters: true,
     });
-    const model = (modelId: string, schema: Record<string, unknown>): apigateway.Model =>
+    const model = (modelId: keyof typeof apiModelSchemas): apigateway.Model =>
       this.api.addModel(modelId, {
         modelName: modelId,
         contentType: 'application/json',
-        schema: toApiGatewaySchema(schema),
+        schema: toApiGatewaySchema(apiModelSchemas[modelId]),
       });
 
     const apiIntegration = new apigateway.LambdaIntegration(props.apiFunction);
@@ -146,7 +142,7 @@ export class PaymentApi extends Construct {
     payments.addMethod('POST', apiIntegration, {
       ...signed,
       requestValidator: validator,
-      requestModels: { 'application/json': model('CreatePayment', createPaymentBodySchema) },
+      requestModels: { 'application/json': model('CreatePayment') },
     });
 
     const transactions = this.api.root.addResource('transactions');
@@ -156,11 +152,11 @@ export class PaymentApi extends Construct {
       requestValidator: paramValidator,
       requestParameters: { 'method.request.path.id': true },
     });
+    // No body model: the route takes no body, and the function refuses one as the local API does.
     transaction.addResource('notify').addMethod('POST', apiIntegration, {
       ...signed,
-      requestValidator: validator,
+      requestValidator: paramValidator,
       requestParameters: { 'method.request.path.id': true },
-      requestModels: { 'application/json': model('NotifyCustomer', notifyBodySchema) },
     });
 
     const webhooks = this.api.root.addResource('webhooks');
@@ -172,7 +168,7 @@ export class PaymentApi extends Construct {
         requestValidator: validator,
         requestParameters: { 'method.request.header.Paystep-Signature': true },
         requestModels: {
-          'application/json': model('PaymentWebhook', paymentWebhookBodySchema),
+          'application/json': model('PaymentWebhook'),
         },
       });
 

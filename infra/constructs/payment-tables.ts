@@ -2,12 +2,14 @@
  * The DynamoDB tables: `transactions` (one item per payment, keyed by `transaction_id`, with GSIs
  * to list a customer's or a merchant's payments) and `audit` (one item per recorded event; an
  * operational record carries an `expires_at` TTL attribute, a financial one does not and is kept).
- * Both on-demand, with point-in-time recovery and the customer-managed data key.
+ * `idempotency` holds the API's Idempotency-Keys and the ids of processed webhook events, each
+ * item expiring by TTL. All on-demand, with point-in-time recovery and the customer-managed data key.
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { DedupTable } from '../../src/adapters/aws/dynamodb-dedup-keys.js';
 import type { Namer } from '../naming.js';
 
 /** Index and attribute names the AWS adapters use too. */
@@ -32,6 +34,7 @@ export interface PaymentTablesProps {
 export class PaymentTables extends Construct {
   readonly transactions: dynamodb.Table;
   readonly audit: dynamodb.Table;
+  readonly idempotency: dynamodb.Table;
 
   constructor(scope: Construct, id: string, props: PaymentTablesProps) {
     super(scope, id);
@@ -69,6 +72,13 @@ export class PaymentTables extends Construct {
       partitionKey: { name: TableSchema.auditKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: TableSchema.auditSortKey, type: dynamodb.AttributeType.STRING },
       timeToLiveAttribute: TableSchema.auditTtl,
+    });
+
+    this.idempotency = new dynamodb.Table(this, 'Idempotency', {
+      ...common,
+      tableName: props.name('dynamodb', 'idempotency'),
+      partitionKey: { name: DedupTable.partitionKey, type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: DedupTable.ttlAttribute,
     });
   }
 }

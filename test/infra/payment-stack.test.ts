@@ -236,7 +236,6 @@ describe('API Gateway', () => {
     const models = resources('AWS::ApiGateway::Model');
     expect(models.map((m) => m.Properties['Name']).sort()).toEqual([
       'CreatePayment',
-      'NotifyCustomer',
       'PaymentWebhook',
     ]);
     for (const m of models) {
@@ -400,7 +399,7 @@ describe('IAM', () => {
     }
   });
 
-  it('scopes DynamoDB writes to the transactions table itself', () => {
+  it('scopes DynamoDB updates to the transactions and idempotency tables themselves', () => {
     const statements = resources('AWS::IAM::Policy').flatMap(
       (p) => (p.Properties['PolicyDocument'] as { Statement: Record<string, unknown>[] }).Statement,
     );
@@ -410,7 +409,7 @@ describe('IAM', () => {
     expect(writes.length).toBeGreaterThan(0);
     for (const s of writes) {
       expect(s['Resource']).toMatchObject({
-        'Fn::GetAtt': [expect.stringMatching(/^TablesTransactions/), 'Arn'],
+        'Fn::GetAtt': [expect.stringMatching(/^Tables(Transactions|Idempotency)/), 'Arn'],
       });
     }
   });
