@@ -8,6 +8,7 @@
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { SqliteDatabase } from '../sqlite/database.js';
 import type { AlarmDefinition } from './alarm-definitions.js';
+import { AlarmState } from './alarm-evaluator.js';
 import { AlarmMonitor } from './alarm-monitor.js';
 import type { AlertSink, OutgoingAlert } from './alerts.js';
 import { AlertPublisher, isWorkflowAlert } from './alerts.js';
@@ -76,11 +77,19 @@ export class OpsRuntime {
           'alert not delivered after its last attempt',
         ),
     });
+    const publisher = this.publisher;
     this.monitor = new AlarmMonitor({
       db: options.db,
       metrics: this.metricStore,
       alarms: options.alarms,
-      alerts: this.publisher,
+      alerts: {
+        // AWS: the CDK stack gives each alarm an alarm action and an OK action, no
+        // insufficient-data action; CloudWatch runs the OK action on every transition into OK,
+        // from INSUFFICIENT_DATA too. Locally the same transitions are sent, and no others.
+        publish: (alert) => {
+          if (alert.state !== AlarmState.InsufficientData) publisher.publish(alert);
+        },
+      },
       now: options.now,
       schedule: options.schedule,
       onError: (alarmName, error) =>
