@@ -137,7 +137,7 @@ export async function createPaystep(
   // Operations is built right after the engine, because its alarms name the engine's state
   // machine; the engine, the gateway and the workflow's alert topic report to it through these
   // closures, which nothing calls before `start()`.
-  // eslint-disable-next-line prefer-const -- read by the closures above its one assignment
+  // eslint-disable-next-line prefer-const -- assigned once, after the engine; read only later
   let ops!: OpsRuntime;
   const gateway = timedGateway(
     overrides.gateway ??
