@@ -1,13 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PaymentFunction } from '../../infra/constructs/payment-function.js';
-import { taskFunctions } from '../../infra/function-catalog.js';
+import { edgeFunctions, taskFunctions } from '../../infra/function-catalog.js';
 import { namer } from '../../infra/naming.js';
 import {
   substitute,
@@ -76,31 +77,108 @@ describe.skipIf(cfnLintMissing)('cfn-lint', () => {
 });
 
 describe('bundling', () => {
-  it('bundles a task entry point with the local esbuild into an ESM file', () => {
-    const app = new App({ outdir: join(outDir, 'bundle') });
-    const stack = new Stack(app, 'BundleTest', {
-      env: { region: 'us-east-1', account: '123456789012' },
-    });
-    const key = new kms.Key(stack, 'Key');
-    const spec = taskFunctions.find((t) => t.key === 'RecordTransaction');
-    if (spec === undefined) throw new Error('catalog lacks RecordTransaction');
-    new PaymentFunction(stack, 'Fn', {
-      spec,
-      name: namer({ environment: 'test' }),
-      memoryMb: 256,
-      timeoutSeconds: 300,
-      reservedConcurrency: 1,
-      logRetentionDays: 1,
-      removalPolicy: stack.resolve(undefined) as never,
-      dataKey: key,
-      messagingKey: key,
-      logsKey: key,
-      environment: {},
-    });
-    const assembly = app.synth();
-    const assets = readdirSync(assembly.directory).filter((d) => d.startsWith('asset.'));
-    expect(assets.length).toBeGreaterThan(0);
-    const bundle = join(assembly.directory, assets[0] as string, 'index.mjs');
-    expect(existsSync(bundle)).toBe(true);
+  it.each(['RecordTransaction', 'PaymentApi', 'WebhookReceiver', 'WebhookProcessor'])(
+    'bundles the %s entry point with the local esbuild into an ESM file without SQLite',
+    (key) => {
+      const app = new App({ outdir: join(outDir, `bundle-${key}`) });
+      const stack = new Stack(app, 'BundleTest', {
+        env: { region: 'us-east-1', account: '123456789012' },
+      });
+      const keyForEncryption = new kms.Key(stack, 'Key');
+      const spec = [...taskFunctions, ...edgeFunctions].find((t) => t.key === key);
+      if (spec === undefined) throw new Error(`catalog lacks ${key}`);
+      new PaymentFunction(stack, 'Fn', {
+        spec,
+        name: namer({ environment: 'test' }),
+        memoryMb: 256,
+        timeoutSeconds: 300,
+        reservedConcurrency: 1,
+        logRetentionDays: 1,
+        removalPolicy: stack.resolve(undefined) as never,
+        dataKey: keyForEncryption,
+        messagingKey: keyForEncryption,
+        logsKey: keyForEncryption,
+        environment: {},
+      });
+      const assembly = app.synth();
+      const assets = readdirSync(assembly.directory).filter((d) => d.startsWith('asset.'));
+      expect(assets.length).toBeGreaterThan(0);
+      const bundle = join(assembly.directory, assets[0] as string, 'index.mjs');
+      expect(existsSync(bundle)).toBe(true);
+      // The local engine's SQLite is a native module: it must never reach a Lambda bundle.
+      expect(readFileSync(bundle, 'utf8')).not.toMatch(/better-sqlite3|better_sqlite3/);
+      bundles.set(key, bundle);
+    },
+  );
+
+  it.each([
+    ['PaymentApi', { httpMethod: 'GET', resource: '/nowhere', path: '/nowhere' }, 404],
+    [
+      'WebhookReceiver',
+      {
+        httpMethod: 'POST',
+        resource: '/webhooks/payment',
+        headers: { 'content-type': 'text/plain' },
+      },
+      415,
+    ],
+  ])(
+    'loads the %s bundle and answers a request that needs no AWS call',
+    async (key, event, status) => {
+      const bundle = bundles.get(key);
+      if (bundle === undefined) throw new Error(`${key} was not bundled`);
+      Object.assign(process.env, BUNDLE_ENV);
+      const module = (await import(pathToFileURL(bundle).href)) as {
+        handler: (event: unknown, context: unknown) => Promise<{ statusCode: number }>;
+      };
+      const response = await module.handler(
+        {
+          path: event.resource,
+          body: null,
+          isBase64Encoded: false,
+          requestContext: { identity: {} },
+          ...event,
+        },
+        { functionName: key, awsRequestId: 'r' },
+      );
+      expect(response.statusCode).toBe(status);
+    },
+  );
+
+  it('loads the WebhookProcessor bundle and answers an empty batch with no failures', async () => {
+    const bundle = bundles.get('WebhookProcessor');
+    if (bundle === undefined) throw new Error('WebhookProcessor was not bundled');
+    Object.assign(process.env, BUNDLE_ENV);
+    const module = (await import(pathToFileURL(bundle).href)) as {
+      handler: (event: unknown, context: unknown) => Promise<unknown>;
+    };
+    expect(await module.handler({ Records: [] }, { functionName: 'p', awsRequestId: 'r' })).toEqual(
+      {
+        batchItemFailures: [],
+      },
+    );
   });
 });
+
+/** Bundle files by function key, filled by the bundling tests. */
+const bundles = new Map<string, string>();
+
+/** What the stack sets, with values that are never called in the load tests. */
+const BUNDLE_ENV = {
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+  POWERTOOLS_TRACE_ENABLED: 'false',
+  TRANSACTIONS_TABLE: 'dynamodb-transactions-test',
+  AUDIT_TABLE: 'dynamodb-audit-test',
+  IDEMPOTENCY_TABLE: 'dynamodb-idempotency-test',
+  CUSTOMER_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:sns-customer-notifications-test',
+  WEBHOOK_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/sqs-payment-webhooks-test',
+  WEBHOOK_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/sqs-payment-webhooks-dlq-test',
+  WEBHOOK_SECRET_ARN:
+    'arn:aws:secretsmanager:us-east-1:123456789012:secret:secret-webhook-signing-test',
+  STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:sfn-payment-workflow-test',
+  ARCHIVE_BUCKET: 's3-transaction-archive-test',
+};
