@@ -20,7 +20,8 @@
  * Environment: `BENCH_API_CLIENT` (`raw`, default, or `node-http`); `BENCH_API_PROFILE=<dir>`
  * writes a V8 CPU profile of each server's measured phase there (open it in Chrome DevTools);
  * `BENCH_API_LOG_LEVEL` (default `silent`) runs the server at another log level, its log lines
- * discarded, to measure what logging costs.
+ * discarded, to measure what logging costs; `BENCH_API_QUEUE_WRITER=thread` gives the durable
+ * server a queue that commits on a writer thread (SqliteQueue's `writerThread`).
  *
  * The last line on stdout is one JSON object: durable_rps, baseline_rps, ratio, p99_ms (durable)
  * and more.
@@ -39,7 +40,9 @@ import { fileURLToPath } from 'node:url';
 import { signPayload } from '../src/api/webhook-signature.js';
 import { loadConfig } from '../src/config.js';
 import type { PaystepConfig } from '../src/config.js';
-import { createPaystep } from '../src/main.js';
+import { createPaystep, WEBHOOK_QUEUE } from '../src/main.js';
+import { SqliteQueue } from '../src/adapters/sqlite/sqlite-queue.js';
+import { openDatabase } from '../src/sqlite/database.js';
 import type { MessageQueue } from '../src/payments/ports/queue.js';
 
 const SECRET = 'whsec_bench_0123456789abcdef0123';
@@ -109,7 +112,12 @@ function phaseProfiler(dir: string, mode: Mode): () => void {
   };
 }
 
-async function serve(mode: Mode, logLevel: LogLevel, profileDir?: string): Promise<void> {
+async function serve(
+  mode: Mode,
+  logLevel: LogLevel,
+  writerThread: boolean,
+  profileDir?: string,
+): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), `paystep-bench-api-${mode}-`));
   const config = loadConfig({
     env: {},
@@ -125,10 +133,25 @@ async function serve(mode: Mode, logLevel: LogLevel, profileDir?: string): Promi
       rateLimitPerSecond: 10_000_000,
     },
   });
+  // The writer-thread queue is not (yet) what createPaystep builds: the bench builds it on a
+  // connection of its own to the same file, with the same name, limits and durability.
+  const queueDb = writerThread && mode === 'durable' ? openDatabase(config.dbFile) : undefined;
+  const queue = queueDb
+    ? new SqliteQueue({
+        db: queueDb,
+        name: WEBHOOK_QUEUE,
+        clock: { now: () => Date.now() },
+        setTimer: (ms, fn) => {
+          const handle = setTimeout(fn, ms);
+          return () => clearTimeout(handle);
+        },
+        writerThread: true,
+      })
+    : undefined;
   const paystep = await createPaystep(config, {
     consumer: false,
     announce: () => undefined,
-    ...(mode === 'baseline' ? { queue: nullQueue() } : {}),
+    ...(mode === 'baseline' ? { queue: nullQueue() } : queue ? { queue } : {}),
   });
   const { url } = await paystep.start();
   process.send?.({ url });
@@ -150,6 +173,7 @@ async function serve(mode: Mode, logLevel: LogLevel, profileDir?: string): Promi
               .n
           : 0;
       await paystep.close();
+      queueDb?.close();
       rmSync(dir, { recursive: true, force: true });
       process.send?.({ queued }, () => process.exit(0));
     })();
@@ -361,6 +385,7 @@ interface Settings {
   client: Client;
   profileDir: string | undefined;
   logLevel: LogLevel;
+  queueWriter: 'inline' | 'thread';
 }
 
 async function measure(mode: Mode, settings: Settings) {
@@ -371,6 +396,8 @@ async function measure(mode: Mode, settings: Settings) {
       mode,
       '--log-level',
       settings.logLevel,
+      '--queue-writer',
+      settings.queueWriter,
       ...(settings.profileDir ? ['--profile-dir', settings.profileDir] : []),
     ],
     {
@@ -425,6 +452,7 @@ async function main(): Promise<void> {
     await serve(
       serveMode === 'baseline' ? 'baseline' : 'durable',
       (argument('--log-level') ?? 'silent') as LogLevel,
+      argument('--queue-writer') === 'thread',
       argument('--profile-dir'),
     );
     return;
@@ -433,9 +461,10 @@ async function main(): Promise<void> {
     client: process.env.BENCH_API_CLIENT === Client.NodeHttp ? Client.NodeHttp : Client.Raw,
     profileDir: process.env.BENCH_API_PROFILE || undefined,
     logLevel: (process.env.BENCH_API_LOG_LEVEL || 'silent') as LogLevel,
+    queueWriter: process.env.BENCH_API_QUEUE_WRITER === 'thread' ? 'thread' : 'inline',
   };
   console.log(
-    `webhook ingest, concurrency ${CONCURRENCY}, ${MEASURE_MS / 1000} s per server after ${WARMUP_MS / 1000} s warm-up, ${settings.client} client, server log level ${settings.logLevel}`,
+    `webhook ingest, concurrency ${CONCURRENCY}, ${MEASURE_MS / 1000} s per server after ${WARMUP_MS / 1000} s warm-up, ${settings.client} client, server log level ${settings.logLevel}, queue commits ${settings.queueWriter === 'thread' ? 'on a writer thread' : 'on the event loop'}`,
   );
   // Alternate the servers, twice each, and keep the better run of each: other work on the
   // machine then weighs on both alike rather than on whichever ran second.
@@ -458,6 +487,7 @@ async function main(): Promise<void> {
       bench: 'api-webhook-ingest',
       concurrency: CONCURRENCY,
       client: settings.client,
+      queue_writer: settings.queueWriter,
       durable_rps: durable.rps,
       baseline_rps: baseline.rps,
       ratio,

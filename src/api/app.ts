@@ -58,6 +58,9 @@ export interface ApiDeps {
   ops?: { registry: Registry; alarms: { states(): AlarmStatus[] } };
 }
 
+/** The log levels at which an `info` record is written. */
+const LEVELS_LOGGING_INFO: ReadonlySet<string> = new Set(['info', 'debug', 'trace']);
+
 /** The paths the docs live under; public, like health. */
 const DOCS_PREFIX = '/docs';
 
@@ -97,17 +100,21 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       reply,
     ),
   );
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
-      {
-        method: request.method,
-        route: request.routeOptions.url ?? 'unmatched',
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime * 100) / 100,
-        api_key_id: request.apiKey?.id,
-      },
-      'request',
-    );
+  // A callback hook (no promise per request), and the record is only built when it is logged.
+  app.addHook('onResponse', (request, reply, done) => {
+    if (LEVELS_LOGGING_INFO.has(request.log.level)) {
+      request.log.info(
+        {
+          method: request.method,
+          route: request.routeOptions.url ?? 'unmatched',
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime * 100) / 100,
+          api_key_id: request.apiKey?.id,
+        },
+        'request',
+      );
+    }
+    done();
   });
 
   await app.register(swagger, {

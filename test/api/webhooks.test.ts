@@ -30,6 +30,14 @@ describe('POST /webhooks/payment', () => {
     });
   });
 
+  it('queues the event exactly as it was signed, spacing and key order included', async () => {
+    const raw = JSON.stringify(paymentCreated('evt_raw', 'TXN-RAW'), null, 2);
+
+    expect((await api.webhook(null, { raw })).statusCode).toBe(202);
+
+    expect(api.paystep.db.prepare('SELECT body FROM queue_messages').get()).toEqual({ body: raw });
+  });
+
   it('deduplicates a retried event while queued and after processing, storing nothing new', async () => {
     const event = paymentCreated('evt_dup', 'TXN-W2');
     expect((await api.webhook(event)).statusCode).toBe(202);
