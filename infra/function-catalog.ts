@@ -19,6 +19,7 @@ export const Access = {
   WebhookDeadLetterSend: 'webhook-dead-letter-send',
   IdempotencyKeys: 'idempotency-keys',
   WebhookEventLog: 'webhook-event-log',
+  WebhookEventRead: 'webhook-event-read',
   WebhookSecretRead: 'webhook-secret-read',
   StartExecution: 'start-execution',
   DescribeExecution: 'describe-execution',
@@ -128,7 +129,8 @@ export const edgeFunctions: readonly FunctionSpec[] = [
     purpose: 'webhook-receiver',
     entry: 'webhook-receiver',
     description: 'POST /webhooks/payment: verifies the HMAC signature and queues the event',
-    access: [A.WebhookSecretRead, A.WebhookQueueSend],
+    // Event read: a provider's retry of a processed event is answered `duplicate`, not queued.
+    access: [A.WebhookSecretRead, A.WebhookQueueSend, A.WebhookEventRead],
   },
   {
     key: 'WebhookProcessor',

@@ -107,6 +107,8 @@ export function statementsFor(access: Access, t: AccessTargets): iam.PolicyState
         ),
         dataKeyUse,
       ];
+    case Access.WebhookEventRead:
+      return [s('ReadWebhookEvents', ['dynamodb:GetItem'], [t.idempotency.tableArn]), dataKeyUse];
     case Access.WebhookSecretRead:
       return [
         s('ReadWebhookSecret', ['secretsmanager:GetSecretValue'], [t.webhookSecret.secretArn]),

@@ -104,6 +104,7 @@ describe('edge function permissions', () => {
     ['WebhookProcessor', 'ReadTransactions', 'dynamodb:GetItem'],
     ['WebhookProcessor', 'SendWebhookDeadLetter', 'sqs:SendMessage'],
     ['WebhookReceiver', 'SendWebhook', 'sqs:SendMessage'],
+    ['WebhookReceiver', 'ReadWebhookEvents', 'dynamodb:GetItem'],
   ])('grants %s the %s statement', (key, sid, actions) => {
     const statement = statementsOf(key).find((s) => s.Sid === sid);
     expect(statement?.Action).toEqual(actions);

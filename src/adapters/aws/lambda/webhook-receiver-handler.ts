@@ -33,6 +33,11 @@ export interface WebhookReceiverDeps {
   /** The accepted signing secrets, newest first; `fresh` asks for a re-read (see below). */
   readonly secrets: { current(options?: { fresh?: boolean }): Promise<readonly string[]> };
   readonly queue: Pick<MessageQueue, 'send'>;
+  /**
+   * Whether an event was already processed: a provider's retry of it is answered 200
+   * `duplicate` and queued no more, as locally. @default none: every event is queued
+   */
+  readonly processed?: (eventId: string) => Promise<boolean>;
   readonly clock: { now(): number };
   readonly obs: Observability;
   /** @default DEFAULT_TOLERANCE_SECONDS (300) */
@@ -132,6 +137,9 @@ export function webhookReceiver(
         'The event carries card data; send payment tokens and last four digits only.',
         { fields: [...cardData.cardNumberPaths, ...cardData.cvvPaths] },
       );
+    }
+    if (deps.processed !== undefined && (await deps.processed(webhook.id))) {
+      return jsonResponse(200, { status: 'duplicate', event_id: webhook.id });
     }
     // AWS: the webhook queue is a standard queue (no message groups or deduplication ids); the
     // processor deduplicates by event id and applies events out of order safely.

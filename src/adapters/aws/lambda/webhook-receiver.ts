@@ -5,6 +5,9 @@
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbWebhookEventLog } from '../dynamodb-webhook-event-log.js';
 import { readLambdaConfig, required } from '../lambda-config.js';
 import { SecretsManagerSigningSecrets } from '../secrets-manager-signing-secrets.js';
 import { SqsMessageQueue } from '../sqs-message-queue.js';
@@ -14,6 +17,10 @@ import { webhookReceiver } from './webhook-receiver-handler.js';
 const obs = createObservability();
 const config = readLambdaConfig(process.env);
 const clock = { now: () => Date.now() };
+const events = new DynamoDbWebhookEventLog({
+  client: DynamoDBDocumentClient.from(obs.tracer.captureAWSv3Client(new DynamoDBClient({}))),
+  tableName: required(config.idempotencyTable, 'IDEMPOTENCY_TABLE'),
+});
 
 export const handler = webhookReceiver({
   obs,
@@ -24,6 +31,7 @@ export const handler = webhookReceiver({
     now: clock.now,
     ttlMs: config.secretCacheSeconds * 1000,
   }),
+  processed: async (eventId) => (await events.get(eventId)) !== undefined,
   queue: new SqsMessageQueue({
     client: obs.tracer.captureAWSv3Client(new SQSClient({})),
     queueUrl: required(config.webhookQueueUrl, 'WEBHOOK_QUEUE_URL'),

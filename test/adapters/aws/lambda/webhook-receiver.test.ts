@@ -85,9 +85,10 @@ describe.skipIf(unavailable !== undefined)('webhook receiver against moto', () =
     secretArn = secret.ARN ?? '';
   });
 
-  function receiver(ttlMs = 300_000) {
+  function receiver(ttlMs = 300_000, processed?: (eventId: string) => Promise<boolean>) {
     const clock = { now: () => now };
     return webhookReceiver({
+      ...(processed === undefined ? {} : { processed }),
       obs: quietObservability(),
       clock,
       secrets: new SecretsManagerSigningSecrets({
@@ -219,5 +220,14 @@ describe.skipIf(unavailable !== undefined)('webhook receiver against moto', () =
     const third = JSON.stringify(paymentCreated('evt_3'));
     const old = await handler(webhookEvent(third, signed(third, SECRET, now / 1000)), context);
     expect(old.statusCode).toBe(202);
+  });
+
+  it('answers a retry of a processed event 200 duplicate and queues nothing', async () => {
+    const body = JSON.stringify(paymentCreated('evt_done'));
+    const handler = receiver(300_000, (id) => Promise.resolve(id === 'evt_done'));
+    const response = await handler(webhookEvent(body, signed(body)), context);
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({ status: 'duplicate', event_id: 'evt_done' });
+    expect(await queued()).toEqual([]);
   });
 });
