@@ -102,7 +102,7 @@ export class SfnWorkflowControl implements WorkflowControl {
       executionArn: out.executionArn ?? executionArn,
       stateMachineArn: out.stateMachineArn ?? '',
       name: out.name ?? '',
-      status: (out.status ?? 'RUNNING'),
+      status: out.status ?? 'RUNNING',
       startDate: out.startDate?.getTime() ?? 0,
       ...(out.stopDate === undefined ? {} : { stopDate: out.stopDate.getTime() }),
       input: out.input ?? '{}',
