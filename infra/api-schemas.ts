@@ -4,7 +4,11 @@
  * the API Gateway model name; converted to draft 4 by {@link toApiGatewaySchema} in
  * api-models.ts. `POST /transactions/{id}/notify` has no model: it takes no body, as locally.
  */
-import { paymentRequestSchema, webhookEventSchema } from '../src/api/schemas/index.js';
+import {
+  paymentRequestSchema,
+  reviewDecisionSchema,
+  webhookEventSchema,
+} from '../src/api/schemas/index.js';
 import type { JsonSchemaObject } from './api-models.js';
 
 /** POST /payments */
@@ -16,8 +20,12 @@ export const createPaymentBodySchema: JsonSchemaObject = paymentRequestSchema;
  */
 export const paymentWebhookBodySchema: JsonSchemaObject = webhookEventSchema;
 
+/** POST /transactions/{id}/review */
+export const reviewDecisionBodySchema: JsonSchemaObject = reviewDecisionSchema;
+
 /** Every model of the API, by model name. */
 export const apiModelSchemas = {
   CreatePayment: createPaymentBodySchema,
+  ReviewDecision: reviewDecisionBodySchema,
   PaymentWebhook: paymentWebhookBodySchema,
 } as const satisfies Readonly<Record<string, JsonSchemaObject>>;

@@ -110,7 +110,8 @@ export const edgeFunctions: readonly FunctionSpec[] = [
     key: 'PaymentApi',
     purpose: 'payment-api',
     entry: 'payment-api',
-    description: 'POST /payments, GET /transactions/{id}, POST /transactions/{id}/notify',
+    description:
+      'POST /payments, GET /transactions/{id}, POST /transactions/{id}/notify and /review',
     access: [
       A.TransactionsRead,
       A.TransactionsQuery,
@@ -122,6 +123,8 @@ export const edgeFunctions: readonly FunctionSpec[] = [
       A.StartExecution,
       A.DescribeExecution,
       A.IdempotencyKeys,
+      // POST /transactions/{id}/review: an operator's decision completes the review task.
+      A.TaskResponse,
     ],
   },
   {

@@ -1,6 +1,7 @@
 /**
  * The REST API on API Gateway: POST /payments, GET /transactions/{id},
- * POST /transactions/{id}/notify (IAM-signed, API key, usage plan) and POST /webhooks/payment.
+ * POST /transactions/{id}/notify, POST /transactions/{id}/review (IAM-signed, API key, usage
+ * plan) and POST /webhooks/payment.
  * Bodies are validated by models built from the shared JSON Schemas; access logs at INFO, X-Ray.
  *
  * The webhook route is the one without IAM: a payment provider cannot sign with SigV4. It proves
@@ -157,6 +158,13 @@ export class PaymentApi extends Construct {
       ...signed,
       requestValidator: paramValidator,
       requestParameters: { 'method.request.path.id': true },
+    });
+
+    transaction.addResource('review').addMethod('POST', apiIntegration, {
+      ...signed,
+      requestValidator: validator,
+      requestParameters: { 'method.request.path.id': true },
+      requestModels: { 'application/json': model('ReviewDecision') },
     });
 
     const webhooks = this.api.root.addResource('webhooks');

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { toApiGatewaySchema } from '../../infra/api-models.js';
 import { apiModelSchemas } from '../../infra/api-schemas.js';
-import { paymentRequestSchema, webhookEventSchema } from '../../src/api/schemas/index.js';
+import {
+  paymentRequestSchema,
+  reviewDecisionSchema,
+  webhookEventSchema,
+} from '../../src/api/schemas/index.js';
 
 /** Every keyword of JSON Schema draft 4 (core and validation), the dialect of API Gateway models. */
 const DRAFT_4_KEYWORDS = new Set([
@@ -63,6 +67,7 @@ describe('API Gateway models', () => {
   it('are built from the very schemas the local API validates with', () => {
     expect(apiModelSchemas.CreatePayment).toBe(paymentRequestSchema);
     expect(apiModelSchemas.PaymentWebhook).toBe(webhookEventSchema);
+    expect(apiModelSchemas.ReviewDecision).toBe(reviewDecisionSchema);
   });
 
   it.each(Object.entries(apiModelSchemas))(

@@ -37,13 +37,24 @@ function envOf(purpose: string): Record<string, unknown> {
 }
 
 describe('manual review completion', () => {
-  it('lets only the webhook processor complete review tasks, on the state machine only', () => {
-    expect(rolesAllowed('states:SendTaskSuccess')).toEqual(['WebhookProcessor']);
-    const statement = statementsOf('WebhookProcessor').find((s) => s.Sid === 'CompleteReviewTask');
-    expect(statement?.Action).toEqual(['states:SendTaskSuccess', 'states:SendTaskFailure']);
-    expect(JSON.stringify(statement?.Resource)).toMatch(/:stateMachine:sfn-payment-workflow-dev"/);
-    expect(JSON.stringify(statement?.Resource)).not.toContain('*');
+  it('lets only the API and the webhook processor complete review tasks', () => {
+    expect(rolesAllowed('states:SendTaskSuccess').sort()).toEqual([
+      'PaymentApi',
+      'WebhookProcessor',
+    ]);
   });
+
+  it.each(['PaymentApi', 'WebhookProcessor'])(
+    'lets %s complete tasks of the payment state machine only',
+    (key) => {
+      const statement = statementsOf(key).find((s) => s.Sid === 'CompleteReviewTask');
+      expect(statement?.Action).toEqual(['states:SendTaskSuccess', 'states:SendTaskFailure']);
+      expect(JSON.stringify(statement?.Resource)).toMatch(
+        /:stateMachine:sfn-payment-workflow-dev"/,
+      );
+      expect(JSON.stringify(statement?.Resource)).not.toContain('*');
+    },
+  );
 });
 
 describe('webhook signing secret', () => {

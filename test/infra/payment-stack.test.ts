@@ -211,6 +211,7 @@ describe('API Gateway', () => {
     ['paymentsPOST', 'payments', 'POST'],
     ['transactionsid', 'transactions/{id}', 'GET'],
     ['notify', 'transactions/{id}/notify', 'POST'],
+    ['review', 'transactions/{id}/review', 'POST'],
   ])('requires IAM and an API key on %s', (_id, path, verb) => {
     const logical = path.replace(/[^A-Za-z]/g, '');
     const m = resources('AWS::ApiGateway::Method').find(
@@ -237,6 +238,7 @@ describe('API Gateway', () => {
     expect(models.map((m) => m.Properties['Name']).sort()).toEqual([
       'CreatePayment',
       'PaymentWebhook',
+      'ReviewDecision',
     ]);
     for (const m of models) {
       expect(m.Properties['Schema']).toMatchObject({

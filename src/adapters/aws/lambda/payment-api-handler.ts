@@ -1,7 +1,8 @@
 /**
  * The payment API behind API Gateway, as a factory of its Lambda handler so tests give it real
- * peers: `POST /payments` (Idempotency-Key as Stripe), `GET /transactions/{id}` and
- * `POST /transactions/{id}/notify`. API Gateway has authenticated the caller (IAM SigV4) and
+ * peers: `POST /payments` (Idempotency-Key as Stripe), `GET /transactions/{id}`,
+ * `POST /transactions/{id}/notify` and `POST /transactions/{id}/review` (an operator's decision
+ * on a payment held for manual review). API Gateway has authenticated the caller (IAM SigV4) and
  * validated the body against a model built from the same schema; the handler checks again with
  * the local API's schemas (a direct invoke skips API Gateway) and then does what the local
  * routes do through the same code: PaymentOperations for submit and notify, transactionView for
@@ -19,6 +20,7 @@ import {
   paymentRequestSchema,
   TRANSACTION_ID_SCHEMA,
 } from '../../../api/schemas/payment-request.js';
+import { reviewDecisionSchema } from '../../../api/schemas/review-decision.js';
 import { transactionLinks, transactionView } from '../../../api/transaction-view.js';
 import type { AuditLog } from '../../../payments/ports/audit-log.js';
 import type { TransactionStore } from '../../../payments/ports/transaction-store.js';
@@ -87,6 +89,7 @@ export function paymentApi(
   });
   const validatePayment: ValidateFunction = ajv.compile(paymentRequestSchema);
   const validateId: ValidateFunction = ajv.compile(TRANSACTION_ID_SCHEMA);
+  const validateReview: ValidateFunction = ajv.compile(reviewDecisionSchema);
   const { logger } = deps.obs;
 
   const idempotencyKey = (event: APIGatewayProxyEvent): string | undefined => {
@@ -205,12 +208,24 @@ export function paymentApi(
     }));
   };
 
+  const review = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    const id = transactionId(event);
+    const body = jsonBody(event);
+    if (!validateReview(body)) throw validationError('body', validateReview);
+    const { decision, note } = body as { decision: 'approve' | 'reject'; note?: string };
+    return jsonResponse(
+      200,
+      await deps.operations.decideReview(id, decision, callerOf(event), note),
+    );
+  };
+
   const routes: Readonly<
     Record<string, (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>>
   > = {
     'POST /payments': submit,
     'GET /transactions/{id}': lookup,
     'POST /transactions/{id}/notify': notify,
+    'POST /transactions/{id}/review': review,
   };
 
   return async (event, context) => {

@@ -69,6 +69,16 @@ const notify = (id: string, body: string | null = null, headers: Record<string, 
     body,
   });
 
+const review = (id: string, body: unknown) =>
+  proxyEvent({
+    method: 'POST',
+    resource: '/transactions/{id}/review',
+    path: `/transactions/${id}/review`,
+    pathParameters: { id },
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
 const json = (response: APIGatewayProxyResult) =>
   JSON.parse(response.body) as Record<string, unknown>;
 
@@ -279,6 +289,36 @@ describe.skipIf(unavailable !== undefined)('payment API against moto and dynalit
       proxyEvent({ method, resource, path: resource.replace('{id}', 'x') }),
       context,
     );
+    expect(response.statusCode).toBe(status);
+    expect(json(response)).toMatchObject({ code });
+  });
+
+  it("completes the review task of a payment held for review with the operator's decision", async () => {
+    await inStatus('pay-9', [TransactionStatus.Validated, TransactionStatus.Screened]);
+    await store.transition('pay-9', TransactionStatus.InReview, NOW, {
+      review_task_token: 'token-9',
+    });
+    const response = await api()(
+      review('pay-9', { decision: 'approve', note: 'known customer' }),
+      context,
+    );
+    expect(response.statusCode).toBe(200);
+    expect(json(response)).toEqual({ transaction_id: 'pay-9', decision: 'approve' });
+  });
+
+  it.each([
+    ['a payment not in review', 'pay-10', { decision: 'approve' }, 409, 'Conflict'],
+    [
+      'a decision that is neither approve nor reject',
+      'pay-10',
+      { decision: 'maybe' },
+      400,
+      'ValidationFailed',
+    ],
+    ['an unknown transaction', 'nobody-10', { decision: 'reject' }, 404, 'NotFound'],
+  ])('refuses a review of %s', async (_name, id, body, status, code) => {
+    if (id === 'pay-10') await inStatus(id, [TransactionStatus.Validated]).catch(() => undefined);
+    const response = await api()(review(id, body), context);
     expect(response.statusCode).toBe(status);
     expect(json(response)).toMatchObject({ code });
   });
