@@ -75,6 +75,11 @@ export interface EngineOptions {
 
 /** Batches allowed in flight to the writer before stepping waits for one to land. */
 const maxPendingCommits = 8;
+/**
+ * Items in a batch handed to an idle writer. Measured with bench/engine.ts on a quiet machine at
+ * concurrency 100: 32 completes about 15% more executions per second than taking the whole inbox.
+ */
+const firstBatch = 32;
 
 export type CrashPoint = 'before-commit' | 'after-commit' | 'before-dispatch';
 
@@ -451,9 +456,9 @@ export class Engine {
     this.processing = true;
     try {
       while (this.inbox.length > 0 && !this.stopped) {
-        const items =
-          this.inbox.length <= this.maxBatch ? this.inbox : this.inbox.slice(0, this.maxBatch);
-        this.inbox = this.inbox.length <= this.maxBatch ? [] : this.inbox.slice(this.maxBatch);
+        const limit = this.batchLimit();
+        const items = this.inbox.length <= limit ? this.inbox : this.inbox.slice(0, limit);
+        this.inbox = this.inbox.length <= limit ? [] : this.inbox.slice(limit);
         await this.processBatch(items);
       }
     } catch (error) {
@@ -465,6 +470,16 @@ export class Engine {
     }
     if (this.inbox.length > 0) this.kick();
     else this.maybeAdvanceVirtualTime();
+  }
+
+  /**
+   * How many inbox items the next batch may take. With no commit in flight the writer is idle,
+   * so a small first batch sets it to work while this thread steps the rest (the two overlap
+   * instead of taking turns); with commits in flight the writer is busy anyway and a batch may
+   * grow to maxBatch, sharing an fsync between more transitions.
+   */
+  private batchLimit(): number {
+    return this.pendingCommits.size === 0 ? Math.min(firstBatch, this.maxBatch) : this.maxBatch;
   }
 
   /** Virtual time moves only when nothing can happen without it. */
