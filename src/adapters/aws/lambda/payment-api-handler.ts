@@ -16,6 +16,7 @@ import type { JsonObject } from '../../../asl/json.js';
 import type { DescribeExecutionOutput, HistoryEvent } from '../../../engine/control.js';
 import type { PaymentOperations } from '../../../api/payment-operations.js';
 import { ApiError } from '../../../api/problem.js';
+import { validationError } from './validation-error.js';
 import {
   paymentRequestSchema,
   TRANSACTION_ID_SCHEMA,
@@ -60,19 +61,6 @@ function fingerprint(event: APIGatewayProxyEvent, body: unknown): string {
     .update(`${event.httpMethod.toUpperCase()} ${event.path}\n`)
     .update(JSON.stringify(body ?? null))
     .digest('hex');
-}
-
-function validationError(prefix: string, validate: ValidateFunction): ApiError {
-  const errors = (validate.errors ?? []).map((e) => ({
-    field: `${prefix}${e.instancePath.replace(/\//g, '.')}`,
-    message: e.message ?? 'is not valid',
-    ...('additionalProperty' in e.params
-      ? { property: String(e.params['additionalProperty']) }
-      : {}),
-  }));
-  return new ApiError('ValidationFailed', errors.map((e) => `${e.field} ${e.message}`).join('; '), {
-    errors,
-  });
 }
 
 /** Builds the API's Lambda handler. */

@@ -15,6 +15,7 @@ import type { ValidateFunction } from 'ajv';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { ApiError } from '../../../api/problem.js';
+import { validationError } from './validation-error.js';
 import type { WebhookEvent } from '../../../api/schemas/webhook-event.js';
 import { webhookDataSchemas, webhookEventSchema } from '../../../api/schemas/webhook-event.js';
 import {
@@ -63,20 +64,6 @@ export function webhookValidators(): {
       Object.entries(webhookDataSchemas).map(([type, schema]) => [type, ajv.compile(schema)]),
     ),
   };
-}
-
-function validationError(prefix: string, validate: ValidateFunction): ApiError {
-  const errors = (validate.errors ?? []).map((e) => ({
-    field: `${prefix}${e.instancePath.replace(/\//g, '.')}`,
-    // Ajv's messages name keywords and properties, never the offending value.
-    message: e.message ?? 'is not valid',
-    ...('additionalProperty' in e.params
-      ? { property: String(e.params['additionalProperty']) }
-      : {}),
-  }));
-  return new ApiError('ValidationFailed', errors.map((e) => `${e.field} ${e.message}`).join('; '), {
-    errors,
-  });
 }
 
 /** Builds the receiver's Lambda handler. */
