@@ -39,10 +39,13 @@ export interface TransactionQueries {
   countByStatus(): Record<string, number>;
 }
 
-/** Thrown for a cursor this adapter did not write. */
+/**
+ * Thrown for a page cursor this server did not write (here or by the dashboard's queries); the
+ * API's error mapper answers 400.
+ */
 export class InvalidCursorError extends Error {
   override readonly name = 'InvalidCursorError';
-  readonly code = 'ValidationException';
+  readonly code = 'InvalidCursor';
 }
 
 export class SqliteTransactionQueries implements TransactionQueries {

@@ -7,6 +7,7 @@
 import type { SqliteDatabase } from '../../sqlite/database.js';
 import type { ExecutionStatus } from '../../engine/store.js';
 import { arns } from '../../engine/arns.js';
+import { InvalidCursorError } from '../transaction-queries.js';
 
 export const ExecutionStatuses = [
   'RUNNING',
@@ -71,12 +72,6 @@ export interface WaitingTask {
   enteredTime: string;
   /** The task's parameters: what the reviewer looks at. */
   parameters: unknown;
-}
-
-/** Thrown for a cursor this module did not write; the API's error mapper answers 400. */
-export class InvalidCursorError extends Error {
-  override readonly name = 'InvalidCursorError';
-  readonly code = 'InvalidCursor';
 }
 
 interface ExecutionListRow {

@@ -76,22 +76,16 @@ export function transactionRoutes(deps: TransactionRouteDeps) {
         const q = request.query;
         const createdFrom = parseInstant(q.created_from, 'created_from');
         const createdTo = parseInstant(q.created_to, 'created_to');
-        try {
-          return deps.queries.list({
-            limit: pageLimit(q.limit),
-            ...(q.status === undefined ? {} : { status: q.status }),
-            ...(q.customer_id === undefined ? {} : { customerId: q.customer_id }),
-            ...(q.merchant_id === undefined ? {} : { merchantId: q.merchant_id }),
-            ...(createdFrom === undefined ? {} : { createdFrom }),
-            ...(createdTo === undefined ? {} : { createdTo }),
-            ...(q.cursor === undefined ? {} : { cursor: q.cursor }),
-          });
-        } catch (error) {
-          if ((error as Error).name === 'InvalidCursorError') {
-            throw new ApiError('ValidationFailed', (error as Error).message);
-          }
-          throw error;
-        }
+        // A foreign cursor throws InvalidCursorError, which the error mapper answers with 400.
+        return deps.queries.list({
+          limit: pageLimit(q.limit),
+          ...(q.status === undefined ? {} : { status: q.status }),
+          ...(q.customer_id === undefined ? {} : { customerId: q.customer_id }),
+          ...(q.merchant_id === undefined ? {} : { merchantId: q.merchant_id }),
+          ...(createdFrom === undefined ? {} : { createdFrom }),
+          ...(createdTo === undefined ? {} : { createdTo }),
+          ...(q.cursor === undefined ? {} : { cursor: q.cursor }),
+        });
       },
     );
 
