@@ -158,6 +158,14 @@ describe('transactions', () => {
       key: api.keys.read,
     });
     expect(bad.statusCode).toBe(400);
+
+    const foreign = await api.call({
+      method: 'GET',
+      url: '/transactions?limit=1&cursor=bm90LWEtY3Vyc29y',
+      key: api.keys.read,
+    });
+    expect(foreign.statusCode).toBe(400);
+    expect(foreign.json<{ detail: string }>().detail).toMatch(/cursor/);
   });
 
   it('answers 404 for an unknown transaction', async () => {
