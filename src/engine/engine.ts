@@ -168,7 +168,8 @@ export class Engine {
   private readonly machines = new Map<string, CompiledMachine>();
   private readonly invokers = new Map<string, Invoker | undefined>();
   private readonly waiters = new Map<string, ((row: ExecutionRow) => void)[]>();
-  private readonly pendingStarts = new Map<string, string>();
+  /** Starts enqueued but not yet committed, by execution ARN: their input text and settlement. */
+  private readonly pendingStarts = new Map<string, { input: string; settled: Promise<unknown> }>();
   private readonly waitingToStart: ActiveExecution[] = [];
   private inbox: InboxItem[] = [];
   private readonly committer: Committer;
@@ -288,14 +289,16 @@ export class Engine {
       );
     }
     const arn = this.arn.execution(machine.name, name);
-    const existing = this.store.getExecution.get(arn);
+    // A start of the same name not yet committed: decide once it is, against the committed row,
+    // so the answer (and describeExecution after it) always speaks of a durable execution.
     const pending = this.pendingStarts.get(arn);
-    if (existing || pending !== undefined) {
-      const sameInput = existing ? existing.input === inputText : pending === inputText;
-      if (sameInput && (!existing || existing.status === 'RUNNING')) {
+    if (pending) return pending.settled.then(() => this.startExecution(request));
+    const existing = this.store.getExecution.get(arn);
+    if (existing) {
+      if (existing.input === inputText && existing.status === 'RUNNING') {
         return Promise.resolve({
           executionArn: arn,
-          startDate: existing?.start_date ?? this.clock.now(),
+          startDate: existing.start_date,
           created: false,
         });
       }
@@ -306,9 +309,8 @@ export class Engine {
         ),
       );
     }
-    this.pendingStarts.set(arn, inputText);
     const startDate = this.clock.now();
-    return new Promise<StartExecutionResult>((resolve, reject) => {
+    const started = new Promise<StartExecutionResult>((resolve, reject) => {
       this.enqueue({
         kind: 'start',
         arn,
@@ -322,6 +324,8 @@ export class Engine {
         },
       });
     });
+    this.pendingStarts.set(arn, { input: inputText, settled: started.catch(() => undefined) });
+    return started;
   }
 
   /** Aborts a running execution durably (ABORTED, with error and cause), children included. */
@@ -922,7 +926,7 @@ export class Engine {
         state_machine_arn: machineRow.arn,
         name: item.name,
         definition_hash: machineRow.definition_hash,
-        input: this.pendingStarts.get(item.arn) ?? inputText,
+        input: this.pendingStarts.get(item.arn)?.input ?? inputText,
         start_date: now,
         seed,
         timeout_at: timeoutAt,

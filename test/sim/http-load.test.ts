@@ -141,15 +141,10 @@ describe('a burst on a real server', () => {
     );
   });
 
-  // Known bug (found by this load test; the fix belongs in src/api/payment-operations.ts): a
-  // payment submitted while another payment under the same transaction id is being started, its
-  // start not yet committed, is answered 404 "Execution Does Not Exist" instead of 409 Conflict.
-  // The engine refuses the second start (a start under that name is pending), then
-  // PaymentOperations.submit calls describeExecution to compare inputs and finds no row yet.
-  // Repro: two concurrent POST /payments with one transaction_id and amounts 10.00 and 10.01.
-  // The webhook consumer meets the same error and retries the event (it is dead-lettered here,
-  // where maxReceiveCount is 1). When it is fixed, this test passes: make it `it`.
-  it.fails('answers 409 to a payment racing another under the same transaction id', async () => {
+  // Found by this load test: a payment submitted while another under the same transaction id was
+  // being started (its start not yet committed) was answered 404 instead of 409. The engine now
+  // decides a start that meets a pending one once that one is committed.
+  it('answers 409 to a payment racing another under the same transaction id', async () => {
     const post = (id: string, amount: string) =>
       fetch(`${server.url}/payments`, {
         method: 'POST',
