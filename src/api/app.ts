@@ -19,6 +19,7 @@ import type { ApiKeys } from './api-keys.js';
 import { callerOf, installAuth } from './auth.js';
 import { dashboardPlugin } from './dashboard/dashboard-plugin.js';
 import type { PaymentOperations } from './payment-operations.js';
+import { parseStrictJson } from './strict-json.js';
 import { ApiError, sendProblem } from './problem.js';
 import { RateLimiter } from './rate-limiter.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
@@ -93,6 +94,16 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
+  // JSON bodies are read strictly (valid UTF-8, unique member names): see strict-json.ts. The
+  // webhook route replaces this parser with its own, which verifies the signature first.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
+    try {
+      done(null, parseStrictJson(body as Buffer));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
   app.setNotFoundHandler((request, reply) =>
     sendProblem(
       new ApiError('NotFound', `No route ${request.method} ${request.url.split('?')[0] ?? ''}.`),

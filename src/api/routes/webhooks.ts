@@ -12,6 +12,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { MessageQueue } from '../../payments/ports/queue.js';
 import { findCardData } from '../../payments/card-data.js';
 import { ApiError, problemSchema } from '../problem.js';
+import { decodeStrictUtf8, parseStrictJsonText } from '../strict-json.js';
 import { SIGNATURE_HEADER, verifySignature } from '../webhook-signature.js';
 import type { WebhookEvent } from '../schemas/webhook-event.js';
 import { webhookDataSchemas, webhookEventSchema } from '../schemas/webhook-event.js';
@@ -76,15 +77,10 @@ export function webhookRoutes(deps: WebhookRouteDeps) {
       (request, body, done) => {
         try {
           verify(request, body as Buffer);
-          request.webhookBody = (body as Buffer).toString('utf8');
-          done(null, JSON.parse(request.webhookBody));
+          request.webhookBody = decodeStrictUtf8(body as Buffer);
+          done(null, parseStrictJsonText(request.webhookBody));
         } catch (error) {
-          done(
-            error instanceof SyntaxError
-              ? new ApiError('MalformedJson', 'The body is not valid JSON.')
-              : (error as Error),
-            undefined,
-          );
+          done(error as Error, undefined);
         }
       },
     );

@@ -16,6 +16,7 @@ import type { JsonObject } from '../../../asl/json.js';
 import type { DescribeExecutionOutput, HistoryEvent } from '../../../engine/control.js';
 import type { PaymentOperations } from '../../../api/payment-operations.js';
 import { ApiError } from '../../../api/problem.js';
+import { decodeStrictUtf8, parseStrictJsonText } from '../../../api/strict-json.js';
 import { validationError } from './validation-error.js';
 import {
   paymentRequestSchema,
@@ -127,13 +128,8 @@ export function paymentApi(
   };
 
   const jsonBody = (event: APIGatewayProxyEvent): unknown => {
-    const text = rawBody(event).toString('utf8');
-    if (text.trim() === '') return undefined;
-    try {
-      return JSON.parse(text);
-    } catch {
-      throw new ApiError('MalformedJson', 'The body is not valid JSON.');
-    }
+    const text = decodeStrictUtf8(rawBody(event));
+    return text.trim() === '' ? undefined : parseStrictJsonText(text);
   };
 
   const transactionId = (event: APIGatewayProxyEvent): string => {

@@ -15,6 +15,7 @@ import type { ValidateFunction } from 'ajv';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { ApiError } from '../../../api/problem.js';
+import { parseStrictJson } from '../../../api/strict-json.js';
 import { validationError } from './validation-error.js';
 import type { WebhookEvent } from '../../../api/schemas/webhook-event.js';
 import { webhookDataSchemas, webhookEventSchema } from '../../../api/schemas/webhook-event.js';
@@ -105,12 +106,7 @@ export function webhookReceiver(
       throw new ApiError('PayloadTooLarge', 'The event is larger than the queue accepts.');
     }
     await verify(event, body);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body.toString('utf8'));
-    } catch {
-      throw new ApiError('MalformedJson', 'The body is not valid JSON.');
-    }
+    const parsed = parseStrictJson(body);
     if (!validators.envelope(parsed)) throw validationError('body', validators.envelope);
     const webhook = parsed as WebhookEvent;
     const validateData = validators.data[webhook.type];
