@@ -195,6 +195,34 @@ describe('durable engine', () => {
     });
   });
 
+  it('decides a start racing an uncommitted start of the same name once that one is committed', async () => {
+    t = createTestEngine();
+    const { stateMachineArn } = t.control.createStateMachine({
+      name: 'race',
+      definition: JSON.stringify({
+        StartAt: 'W',
+        States: { W: { Type: 'Wait', Seconds: 10, End: true } },
+      }),
+    });
+    const start = (input: string) =>
+      t.control.startExecution({ stateMachineArn, name: 'TXN-RACE', input });
+    // All three are called before the first can have committed.
+    const [first, same, other] = await Promise.allSettled([
+      start('{"a":1}'),
+      start('{"a":1}'),
+      start('{"a":2}'),
+    ]);
+    expect(first.status).toBe('fulfilled');
+    expect(same).toEqual(first);
+    expect(other).toMatchObject({
+      status: 'rejected',
+      reason: { code: 'ExecutionAlreadyExists' },
+    });
+    // Each answer speaks of a durable execution: it can be described at once.
+    const arn = (first as PromiseFulfilledResult<{ executionArn: string }>).value.executionArn;
+    expect(t.control.describeExecution(arn)).toMatchObject({ input: '{"a":1}' });
+  });
+
   it('parks a callback task until SendTaskSuccess and resumes with its output', async () => {
     let token = '';
     t = createTestEngine({
