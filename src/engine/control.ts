@@ -252,10 +252,8 @@ export class StepFunctionsControl {
   /** The whole history of an execution in AWS's shape (input/output as JSON strings). */
   history(executionArn: string, includeExecutionData = true): HistoryEvent[] {
     const events: HistoryEvent[] = [];
-    for (const chunk of this.store.historyOf.all(executionArn)) {
-      for (const event of JSON.parse(chunk.events) as HistoryEvent[])
-        events.push(toAwsEvent(event, includeExecutionData));
-    }
+    for (const event of this.store.history(executionArn) as HistoryEvent[])
+      events.push(toAwsEvent(event, includeExecutionData));
     return events;
   }
 

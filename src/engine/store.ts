@@ -7,6 +7,8 @@ import { createHash } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from '../sqlite/database.js';
 import { migrate } from '../sqlite/database.js';
+import type { JsonObject } from '../asl/json.js';
+import { decodeHistoryChunk } from './history-codec.js';
 
 export const engineMigrations = [
   `CREATE TABLE definitions (hash TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
@@ -229,6 +231,14 @@ export class EngineStore {
   /** Runs one change outside any batch (e.g. a heartbeat moving its timer). */
   write(op: WriteOp): void {
     runOp(this.writes, op);
+  }
+
+  /** An execution's history events, in order, as recorded (payloads as JSON values). */
+  history(executionArn: string): JsonObject[] {
+    const events: JsonObject[] = [];
+    for (const chunk of this.historyOf.all(executionArn))
+      for (const event of decodeHistoryChunk(chunk.events)) events.push(event);
+    return events;
   }
 
   stateMachine(arn: string): StateMachineRow | undefined {

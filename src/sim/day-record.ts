@@ -89,7 +89,7 @@ export async function readDayRecord(db: SqliteDatabase, plan: DayPlan): Promise<
       stoppedAt: row?.stop_date ?? undefined,
       transaction: await store.get(planned.transactionId),
       audit: await audit.list(planned.transactionId),
-      retries: row ? retriesOf(historyOf(engineStore, arn)) : {},
+      retries: row ? retriesOf(engineStore.history(arn) as unknown as HistoryEventShape[]) : {},
     });
   }
   const alerts = (
@@ -156,13 +156,6 @@ export async function readDayRecord(db: SqliteDatabase, plan: DayPlan): Promise<
     orphanTimers,
     notifications,
   };
-}
-
-function historyOf(store: EngineStore, arn: string): HistoryEventShape[] {
-  const events: HistoryEventShape[] = [];
-  for (const chunk of store.historyOf.all(arn))
-    events.push(...(JSON.parse(chunk.events) as HistoryEventShape[]));
-  return events;
 }
 
 /** Attempts beyond the first of each Task state, from an execution's history. */
