@@ -2,7 +2,8 @@
  * Where batches of transitions are committed. Inline: on the engine's own connection, blocking
  * the event loop for the fsync. Worker: on a writer thread with its own connection to the same
  * file, so the engine steps the next batch while the disk flushes the last one; the writer also
- * merges batches that queued up behind a flush into one transaction (group commit).
+ * merges batches that queued up behind a flush into one transaction (group commit). The engine
+ * may still commit a lone batch inline when the writer is idle (see Engine.processBatch).
  */
 import { Worker } from 'node:worker_threads';
 import type { EngineStore, WriteOp } from './store.js';
@@ -21,7 +22,7 @@ export function createCommitter(store: EngineStore, inWorker: boolean): Committe
   return new WorkerCommitter(file, store.db.pragma('synchronous', { simple: true }) as number);
 }
 
-function inlineCommitter(store: EngineStore): Committer {
+export function inlineCommitter(store: EngineStore): Committer {
   return {
     commit(ops) {
       try {

@@ -32,10 +32,30 @@ function withDb<T>(body: (db: string) => T): T {
   }
 }
 
+/**
+ * A handler's error cause carries its stack trace, as AWS Lambda's does. Below the frame that
+ * threw, the trace shows how the engine happened to schedule the call (from which queue of
+ * ticks), which a resumed run need not repeat: compare the throwing frame only.
+ */
+function throwingFrameOnly(value: unknown): unknown {
+  if (typeof value === 'string' && value.startsWith('{"errorMessage"')) {
+    const cause = JSON.parse(value) as { trace?: string[] };
+    return JSON.stringify({ ...cause, trace: cause.trace?.slice(0, 1) });
+  }
+  if (Array.isArray(value)) return value.map(throwingFrameOnly);
+  if (typeof value === 'object' && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, throwingFrameOnly(v)]));
+  return value;
+}
+
+function outcomes(stdout: string) {
+  return throwingFrameOnly(JSON.parse(stdout)) as Record<string, { status: string }>;
+}
+
 const reference = withDb((db) => {
   const result = runWorker(db);
   if (result.status !== 0) throw new Error(`reference run failed: ${result.stderr}`);
-  return JSON.parse(result.stdout) as Record<string, { status: string }>;
+  return outcomes(result.stdout);
 });
 
 // A reference run makes 7 commits, 22 task dispatches and 18 task invocations: points spread
@@ -74,7 +94,7 @@ describe('crash recovery', () => {
         const resumed = runWorker(db);
         expect(resumed.stderr).toBe('');
         expect(resumed.status).toBe(0);
-        expect(JSON.parse(resumed.stdout)).toEqual(reference);
+        expect(outcomes(resumed.stdout)).toEqual(reference);
       });
     },
   );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { JsonObject } from '../../src/asl/json.js';
+import type { Json, JsonObject } from '../../src/asl/json.js';
 import { decodeHistoryChunk, encodeHistoryChunk } from '../../src/engine/history-codec.js';
 
 /** A task's result, its state's exit and the next state's entry, as the interpreter builds them. */
@@ -55,7 +55,7 @@ describe('history chunk encoding', () => {
     const events = transition();
     const entered = events[2] as JsonObject;
     const details = entered.stateEnteredEventDetails as JsonObject;
-    details.input = structuredClone(details.input);
+    details.input = structuredClone(details.input as Json);
 
     const text = encodeHistoryChunk(events);
 
