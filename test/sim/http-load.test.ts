@@ -18,6 +18,8 @@ import type { LoopbackServer } from '../../src/sim/loopback-server.js';
 const soak = process.env['PAYSTEP_SOAK'] === '1';
 const payments = soak ? 2000 : 200;
 const concurrency = soak ? 128 : 64;
+/** Two bursts and two drains, each with its own deadline below, fit in this. */
+const testTimeoutMs = soak ? 1_800_000 : 150_000;
 
 let server: LoopbackServer;
 let target: HttpLoadTarget;
@@ -71,34 +73,40 @@ describe('the plan of a load test', () => {
 });
 
 describe('a burst on a real server', () => {
-  it('accounts for every accepted request once the queue drains: none lost, none twice, no 5xx', async () => {
-    plan = planHttpLoad({ seed: 1, payments, conflictShare: 0.05, keyReuseShare: 0.05 });
+  it(
+    'accounts for every accepted request once the queue drains: none lost, none twice, no 5xx',
+    async () => {
+      plan = planHttpLoad({ seed: 1, payments, conflictShare: 0.05, keyReuseShare: 0.05 });
 
-    const deadlineMs = soak ? 600_000 : 60_000;
+      // Each wait gives up well inside the test's own timeout, so a queue that never drains fails
+      // with what was left in it (depth, running, in review), not with a bare test timeout.
+      const deadlineMs = soak ? 600_000 : 30_000;
 
-    // A request may wait long on a loaded machine; a timeout here is a lost answer, not a finding.
-    const timeoutMs = soak ? 300_000 : 60_000;
-    const burst = await sendHttpLoad(target, plan.requests, { concurrency, timeoutMs });
-    const settled = await awaitDrained(target, { deadlineMs });
-    expect(settled.drained).toBe(true);
-    const decisions = await sendHttpLoad(target, plan.reviews, { concurrency, timeoutMs });
-    const drained = await awaitDrained(target, { deadlineMs });
-    expect(drained).toMatchObject({ drained: true, running: 0, inReview: 0 });
-    answers = [...burst.answers, ...decisions.answers];
+      // A request may wait long on a loaded machine; a timeout here is a lost answer, not a finding.
+      const timeoutMs = soak ? 300_000 : 30_000;
+      const burst = await sendHttpLoad(target, plan.requests, { concurrency, timeoutMs });
+      const settled = await awaitDrained(target, { deadlineMs });
+      expect(settled).toMatchObject({ drained: true });
+      const decisions = await sendHttpLoad(target, plan.reviews, { concurrency, timeoutMs });
+      const drained = await awaitDrained(target, { deadlineMs });
+      expect(drained).toMatchObject({ drained: true, running: 0, inReview: 0 });
+      answers = [...burst.answers, ...decisions.answers];
 
-    const account = accountForLoad(plan, answers, server.paystep.db, WEBHOOK_QUEUE);
-    expect(account.checks.filter((c) => !c.ok)).toEqual([]);
-    expect(Object.keys(account.statuses).filter((s) => !/^[24]\d\d$/.test(s))).toEqual([]);
-    // The failures planned did happen, and ended where they should.
-    expect(account.outcomes['COMPLETED']).toBeGreaterThan(payments / 2);
-    expect(account.outcomes['DECLINED']).toBeGreaterThan(0);
-    expect(account.rejectedByWorkflow).toBeGreaterThan(0);
-    expect(settled.inReview).toBeGreaterThan(0);
-    expect(account.deadLetters['MAX_RECEIVE_COUNT_EXCEEDED/Webhook.TooEarly']).toBe(2);
-    expect(account.deadLetters['REJECTED/Conflict']).toBeGreaterThan(0);
-    expect(account.statuses['200']).toBeGreaterThan(0); // webhook retries answered as duplicates
-    expect(account.statuses['422']).toBeGreaterThan(0); // rejected payments and reused keys
-  });
+      const account = accountForLoad(plan, answers, server.paystep.db, WEBHOOK_QUEUE);
+      expect(account.checks.filter((c) => !c.ok)).toEqual([]);
+      expect(Object.keys(account.statuses).filter((s) => !/^[24]\d\d$/.test(s))).toEqual([]);
+      // The failures planned did happen, and ended where they should.
+      expect(account.outcomes['COMPLETED']).toBeGreaterThan(payments / 2);
+      expect(account.outcomes['DECLINED']).toBeGreaterThan(0);
+      expect(account.rejectedByWorkflow).toBeGreaterThan(0);
+      expect(settled.inReview).toBeGreaterThan(0);
+      expect(account.deadLetters['MAX_RECEIVE_COUNT_EXCEEDED/Webhook.TooEarly']).toBe(2);
+      expect(account.deadLetters['REJECTED/Conflict']).toBeGreaterThan(0);
+      expect(account.statuses['200']).toBeGreaterThan(0); // webhook retries answered as duplicates
+      expect(account.statuses['422']).toBeGreaterThan(0); // rejected payments and reused keys
+    },
+    testTimeoutMs,
+  );
 
   it('has an accounting that catches a 5xx, a lost event and a stray charge', () => {
     const db = server.paystep.db;
