@@ -19,7 +19,7 @@ const soak = process.env['PAYSTEP_SOAK'] === '1';
 const payments = soak ? 2000 : 200;
 const concurrency = soak ? 128 : 64;
 /** Two bursts and two drains, each with its own deadline below, fit in this. */
-const testTimeoutMs = soak ? 1_800_000 : 150_000;
+const testTimeoutMs = soak ? 1_800_000 : 300_000;
 
 let server: LoopbackServer;
 let target: HttpLoadTarget;
@@ -78,15 +78,15 @@ describe('a burst on a real server', () => {
     async () => {
       plan = planHttpLoad({ seed: 1, payments, conflictShare: 0.05, keyReuseShare: 0.05 });
 
-      // Each wait gives up well inside the test's own timeout, so a queue that never drains fails
+      // Each wait gives up inside the test's own timeout, so a queue that never drains fails
       // with what was left in it (depth, running, in review), not with a bare test timeout.
-      const deadlineMs = soak ? 600_000 : 30_000;
+      const deadlineMs = soak ? 600_000 : 60_000;
 
       // A request may wait long on a loaded machine; a timeout here is a lost answer, not a finding.
-      const timeoutMs = soak ? 300_000 : 30_000;
+      const timeoutMs = soak ? 300_000 : 60_000;
       const burst = await sendHttpLoad(target, plan.requests, { concurrency, timeoutMs });
       const settled = await awaitDrained(target, { deadlineMs });
-      expect(settled).toMatchObject({ drained: true });
+      expect(settled.drained, `not drained: ${JSON.stringify(settled)}`).toBe(true);
       const decisions = await sendHttpLoad(target, plan.reviews, { concurrency, timeoutMs });
       const drained = await awaitDrained(target, { deadlineMs });
       expect(drained).toMatchObject({ drained: true, running: 0, inReview: 0 });
