@@ -123,6 +123,10 @@ export class BatchWebhookEventLog implements WebhookEventLog {
     return this.#known.has(eventId);
   }
 
+  mightHave(eventId: string): boolean {
+    return this.#known.has(eventId);
+  }
+
   get(eventId: string): ProcessedEvent | undefined {
     return this.#known.get(eventId);
   }

@@ -133,7 +133,8 @@ export function webhookRoutes(deps: WebhookRouteDeps) {
             { fields: [...cardData.cardNumberPaths, ...cardData.cvvPaths] },
           );
         }
-        if (deps.events.has(event.id)) {
+        // Nearly every event is new: the filter answers those without reading the store.
+        if (deps.events.mightHave(event.id) && deps.events.has(event.id)) {
           return reply.code(200).send({ status: 'duplicate', event_id: event.id });
         }
         const transactionId = String(event.data['transaction_id']);
