@@ -95,6 +95,8 @@ interface ActiveRun {
 }
 
 interface ActiveExecution {
+  /** The store's integer id (start order), which keys the execution's history. */
+  id: number;
   arn: string;
   name: string;
   stateMachineArn: string;
@@ -136,7 +138,10 @@ type InboxItem =
 interface Batch {
   writes: WriteOp[];
   dirty: Map<number, ActiveRun>;
-  history: Map<string, { first: number; stateMachineArn: string; events: JsonObject[] }>;
+  history: Map<
+    string,
+    { executionId: number; first: number; stateMachineArn: string; events: JsonObject[] }
+  >;
   after: (() => void)[];
   done: ((error?: unknown) => void)[];
   /**
@@ -182,6 +187,7 @@ export class Engine {
   private readonly randomPool = new RandomPool();
   private readonly pendingCommits = new Set<Promise<void>>();
   private runSeq = 0;
+  private executionSeq = 0;
   private running = 0;
   private inflight = 0;
   private scheduled = false;
@@ -223,6 +229,7 @@ export class Engine {
     if (!this.stopped) return;
     this.stopped = false;
     this.runSeq = this.store.maxRunId.get()?.id ?? 0;
+    this.executionSeq = this.store.maxExecutionId.get()?.id ?? 0;
     for (const row of this.store.runningExecutions.all()) this.recover(row);
     this.kick();
   }
@@ -524,9 +531,15 @@ export class Engine {
       if (!batch.inserted.has(run.id))
         ops.push(['updateRun', JSON.stringify(run.snapshot), 'RUNNING', run.id]);
     }
-    for (const [arn, chunk] of batch.history) {
+    for (const chunk of batch.history.values()) {
       const last = chunk.first + chunk.events.length - 1;
-      ops.push(['insertHistory', arn, chunk.first, last, encodeHistoryChunk(chunk.events)]);
+      ops.push([
+        'insertHistory',
+        chunk.executionId,
+        chunk.first,
+        last,
+        encodeHistoryChunk(chunk.events),
+      ]);
     }
     this.crashPoint('before-commit');
     // Nothing of this batch happens outside until its commit is durable. The next batch may be
@@ -906,6 +919,7 @@ export class Engine {
     const timeoutSeconds = machine.definition.TimeoutSeconds;
     const timeoutAt = timeoutSeconds === undefined ? null : now + timeoutSeconds * 1000;
     const execution = this.activate({
+      id: ++this.executionSeq,
       arn: item.arn,
       name: item.name,
       stateMachineArn: machineRow.arn,
@@ -923,6 +937,7 @@ export class Engine {
     batch.writes.push([
       'insertExecution',
       {
+        id: execution.id,
         arn: item.arn,
         state_machine_arn: machineRow.arn,
         name: item.name,
@@ -1017,6 +1032,7 @@ export class Engine {
     const now = this.clock.now();
     const lastEventId = this.store.lastEventId.get(arn)?.id ?? 0;
     const execution = this.activate({
+      id: row.id,
       arn,
       name: row.name,
       stateMachineArn: row.state_machine_arn,
@@ -1066,6 +1082,7 @@ export class Engine {
     const machine = this.compiled(row.definition_hash);
     const lastEventId = this.store.lastEventId.get(row.arn)?.id ?? 0;
     const execution = this.activate({
+      id: row.id,
       arn: row.arn,
       name: row.name,
       stateMachineArn: row.state_machine_arn,
@@ -1144,6 +1161,7 @@ export class Engine {
   // ---- bookkeeping -------------------------------------------------------------------------
 
   private activate(spec: {
+    id: number;
     arn: string;
     name: string;
     stateMachineArn: string;
@@ -1168,6 +1186,7 @@ export class Engine {
     if (spec.redriveDate !== undefined)
       contextExecution.RedriveTime = new Date(spec.redriveDate).toISOString();
     const execution: ActiveExecution = {
+      id: spec.id,
       arn: spec.arn,
       name: spec.name,
       stateMachineArn: spec.stateMachineArn,
@@ -1251,6 +1270,7 @@ export class Engine {
     let chunk = batch.history.get(execution.arn);
     if (!chunk) {
       chunk = {
+        executionId: execution.id,
         first: execution.nextEventId,
         stateMachineArn: execution.stateMachineArn,
         events: [],

@@ -1,13 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { migrate, openDatabase } from '../../src/sqlite/database.js';
+import type { SqliteDatabase } from '../../src/sqlite/database.js';
 import { EngineStore, engineMigrations } from '../../src/engine/store.js';
 
 const arn = 'arn:aws:states:us-east-1:000000000000:execution:m:e1';
+
+/** An execution row as the first two schemas wrote it. */
+function insertOldExecution(db: SqliteDatabase, executionArn: string, startDate: number): void {
+  db.prepare(
+    `INSERT INTO executions (arn, state_machine_arn, name, definition_hash, status, input,
+       output, start_date, stop_date, seed)
+     VALUES (?, 'arn:aws:states:us-east-1:000000000000:stateMachine:m', ?, 'h', 'SUCCEEDED',
+       '{}', '{"ok":true}', ?, ?, 'seed')`,
+  ).run(executionArn, executionArn.split(':').pop(), startDate, startDate + 5);
+}
 
 describe('EngineStore migrations', () => {
   it('moves history written under the first schema into the rowid table, events intact', () => {
     const db = openDatabase(':memory:');
     migrate(db, 'engine', engineMigrations.slice(0, 1));
+    insertOldExecution(db, arn, 1_000);
     const insert = db.prepare(
       'INSERT INTO history (execution_arn, first_id, last_id, events) VALUES (?, ?, ?, ?)',
     );
@@ -26,10 +38,58 @@ describe('EngineStore migrations', () => {
     ).toEqual({ version: engineMigrations.length });
   });
 
+  it('numbers executions in the order they were stored and keys their history by that id', () => {
+    const db = openDatabase(':memory:');
+    migrate(db, 'engine', engineMigrations.slice(0, 2));
+    const arns = ['e-zulu', 'e-alpha', 'e-mike'].map((name) => `${arn.slice(0, -2)}${name}`);
+    const insert = db.prepare(
+      'INSERT INTO history (execution_arn, first_id, last_id, events) VALUES (?, ?, ?, ?)',
+    );
+    arns.forEach((executionArn, i) => {
+      insertOldExecution(db, executionArn, 1_000 + i);
+      insert.run(executionArn, 1, 1, `[{"id":1,"n":${i}}]`);
+      insert.run(executionArn, 2, 4, `[{"id":2,"n":${i}}]`);
+    });
+
+    const store = new EngineStore(db);
+
+    arns.forEach((executionArn, i) => {
+      expect(store.getExecution.get(executionArn)).toMatchObject({
+        id: i + 1,
+        arn: executionArn,
+        name: executionArn.split(':').pop(),
+        status: 'SUCCEEDED',
+        output: '{"ok":true}',
+        start_date: 1_000 + i,
+        stop_date: 1_005 + i,
+        redrive_count: 0,
+        seed: 'seed',
+      });
+      expect(store.historyOf.all(executionArn).map((chunk) => chunk.events)).toEqual([
+        `[{"id":1,"n":${i}}]`,
+        `[{"id":2,"n":${i}}]`,
+      ]);
+      expect(store.lastEventId.get(executionArn)).toEqual({ id: 4 });
+    });
+    expect(store.maxExecutionId.get()).toEqual({ id: 3 });
+    const indexes = db
+      .prepare<[], { name: string }>(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('executions', 'history') AND sql IS NOT NULL ORDER BY name",
+      )
+      .all()
+      .map((row) => row.name);
+    expect(indexes).toEqual([
+      'executions_by_machine',
+      'executions_by_start',
+      'executions_by_status',
+      'history_by_execution',
+    ]);
+  });
+
   it('refuses a second chunk starting at the same event of an execution', () => {
     const store = new EngineStore(openDatabase(':memory:'));
-    store.write(['insertHistory', arn, 1, 1, '[]']);
-    expect(() => store.write(['insertHistory', arn, 1, 2, '[]'])).toThrow(/UNIQUE/);
+    store.write(['insertHistory', 1, 1, 1, '[]']);
+    expect(() => store.write(['insertHistory', 1, 1, 2, '[]'])).toThrow(/UNIQUE/);
   });
 });
 

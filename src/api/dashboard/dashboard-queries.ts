@@ -75,7 +75,7 @@ export interface WaitingTask {
 }
 
 interface ExecutionListRow {
-  rowid: number;
+  id: number;
   arn: string;
   state_machine_arn: string;
   name: string;
@@ -168,7 +168,7 @@ export class DashboardQueries {
     return { timeline, latency };
   }
 
-  /** One page of executions, newest first, filtered; keyset-paginated on (start date, rowid). */
+  /** One page of executions, newest first, filtered; keyset-paginated on (start date, execution id). */
   listExecutions(filter: ExecutionListFilter): {
     items: ExecutionListItem[];
     nextCursor?: string;
@@ -192,7 +192,7 @@ export class DashboardQueries {
         ...(row.error === null ? {} : { error: row.error }),
       })),
       ...(rows.length > filter.limit && last
-        ? { nextCursor: encodeCursor(last.start_date, last.rowid) }
+        ? { nextCursor: encodeCursor(last.start_date, last.id) }
         : {}),
     };
   }
@@ -231,15 +231,15 @@ export class DashboardQueries {
       params.push(filter.to);
     }
     if (filter.cursor !== undefined) {
-      const [date, rowid] = decodeCursor(filter.cursor);
-      where.push('(start_date < ? OR (start_date = ? AND rowid < ?))');
-      params.push(date, date, rowid);
+      const [date, id] = decodeCursor(filter.cursor);
+      where.push('(start_date < ? OR (start_date = ? AND id < ?))');
+      params.push(date, date, id);
     }
     params.push(filter.limit + 1);
     return {
-      sql: `SELECT rowid, arn, state_machine_arn, name, status, start_date, stop_date, redrive_count, error
+      sql: `SELECT id, arn, state_machine_arn, name, status, start_date, stop_date, redrive_count, error
          FROM executions ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-         ORDER BY start_date DESC, rowid DESC LIMIT ?`,
+         ORDER BY start_date DESC, id DESC LIMIT ?`,
       params,
     };
   }
@@ -342,8 +342,8 @@ function withoutTaskToken(parameters: unknown): unknown {
   return out;
 }
 
-function encodeCursor(startDate: number, rowid: number): string {
-  return Buffer.from(JSON.stringify([startDate, rowid]), 'utf8').toString('base64url');
+function encodeCursor(startDate: number, id: number): string {
+  return Buffer.from(JSON.stringify([startDate, id]), 'utf8').toString('base64url');
 }
 
 function decodeCursor(cursor: string): [number, number] {
