@@ -2,7 +2,9 @@
  * `npm run bench:api`: webhook ingest through paystep's HTTP API — requests per second and
  * latency percentiles at concurrency 50 — with durable enqueue (SQLite WAL, synchronous=FULL:
  * every commit fsynced; sends group-committed; each 202 sent only after its commit), beside the
- * same server answering without persistence (a queue that keeps nothing), in one run.
+ * same server answering without persistence (a queue that keeps nothing), in one run. First, for
+ * context, the machine's floor: a bare node:http server answering 202 to the same client, which
+ * shows what latency this machine allows at this concurrency at all.
  *
  * The server runs in a child process (this file with `--serve <mode>`) so that it and the load
  * generator each have a core. Each request is a distinct, freshly signed `payment.created` event:
@@ -23,16 +25,16 @@
  * discarded, to measure what logging costs; `BENCH_API_QUEUE_WRITER=thread` gives the durable
  * server a queue that commits on a writer thread (SqliteQueue's `writerThread`).
  *
- * The last line on stdout is one JSON object: durable_rps, baseline_rps, ratio, p99_ms (durable)
- * and more.
+ * The last line on stdout is one JSON object: durable_rps, baseline_rps, ratio, p99_ms (durable),
+ * floor_rps, floor_p99_ms and more.
  */
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
-import { Agent, request } from 'node:http';
+import { Agent, createServer, request } from 'node:http';
 import { connect } from 'node:net';
-import type { Socket } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventLoopUtilization } from 'node:perf_hooks';
@@ -55,7 +57,7 @@ const MAX_REQUESTS = 400_000;
 const Client = { Raw: 'raw', NodeHttp: 'node-http' } as const;
 type Client = (typeof Client)[keyof typeof Client];
 
-type Mode = 'durable' | 'baseline';
+type Mode = 'durable' | 'baseline' | 'floor';
 type LogLevel = PaystepConfig['logLevel'];
 
 // ---- the server (child process) ------------------------------------------------------------
@@ -112,8 +114,44 @@ function phaseProfiler(dir: string, mode: Mode): () => void {
   };
 }
 
+/**
+ * The machine's floor: node:http alone, reading each body and answering 202 with the same small
+ * JSON, no framework, no checks. What no paystep server on this machine and client can beat:
+ * if its p99 is near the target, the target is out of reach here whatever paystep does.
+ */
+function serveFloor(): void {
+  const reply = JSON.stringify({ status: 'accepted', event_id: 'evt_bench' });
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      response.writeHead(202, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(reply),
+      });
+      response.end(reply);
+    });
+  });
+  server.listen(0, '127.0.0.1', () => {
+    const { port } = server.address() as AddressInfo;
+    process.send?.({ url: `http://127.0.0.1:${port}` });
+  });
+  process.on('message', (message: ToServer) => {
+    if ('mark' in message) {
+      const mark: ServerMark = {
+        cpu: process.cpuUsage(),
+        elu: performance.eventLoopUtilization(),
+      };
+      process.send?.(mark);
+      return;
+    }
+    server.close();
+    server.closeAllConnections();
+    process.send?.({ queued: 0 }, () => process.exit(0));
+  });
+}
+
 async function serve(
-  mode: Mode,
+  mode: Exclude<Mode, 'floor'>,
   logLevel: LogLevel,
   writerThread: boolean,
   profileDir?: string,
@@ -437,6 +475,12 @@ async function measure(mode: Mode, settings: Settings) {
   };
 }
 
+const LABELS: Record<Mode, string> = {
+  floor: 'bare node:http (floor)       ',
+  baseline: 'no persistence              ',
+  durable: 'durable (fsync, group commit)',
+};
+
 function round(value: number): number {
   return Math.round(value * 100) / 100;
 }
@@ -448,6 +492,10 @@ function argument(name: string): string | undefined {
 
 async function main(): Promise<void> {
   const serveMode = argument('--serve');
+  if (serveMode === 'floor') {
+    serveFloor();
+    return;
+  }
   if (serveMode !== undefined) {
     await serve(
       serveMode === 'baseline' ? 'baseline' : 'durable',
@@ -468,16 +516,18 @@ async function main(): Promise<void> {
   );
   // Alternate the servers, twice each, and keep the better run of each: other work on the
   // machine then weighs on both alike rather than on whichever ran second.
+  // The floor first, once: it is context, not a competitor.
   const runs: Awaited<ReturnType<typeof measure>>[] = [];
-  for (const mode of ['baseline', 'durable', 'baseline', 'durable'] as const) {
+  for (const mode of ['floor', 'baseline', 'durable', 'baseline', 'durable'] as const) {
     const run = await measure(mode, settings);
     runs.push(run);
     console.log(
-      `  ${mode === 'durable' ? 'durable (fsync, group commit)' : 'no persistence              '}: ${run.rps} req/s  p50 ${run.p50_ms} ms  p99 ${run.p99_ms} ms  errors ${run.errors}  cpu/request: server ${run.server_cpu_us_per_request} µs, client ${run.client_cpu_us_per_request} µs  server loop busy ${Math.round(run.server_event_loop_utilisation * 100)}%${mode === 'durable' ? `  (${run.queued} events on disk)` : ''}`,
+      `  ${LABELS[mode]}: ${run.rps} req/s  p50 ${run.p50_ms} ms  p99 ${run.p99_ms} ms  errors ${run.errors}  cpu/request: server ${run.server_cpu_us_per_request} µs, client ${run.client_cpu_us_per_request} µs  server loop busy ${Math.round(run.server_event_loop_utilisation * 100)}%${mode === 'durable' ? `  (${run.queued} events on disk)` : ''}`,
     );
   }
   const best = (mode: Mode) =>
     runs.filter((r) => r.mode === mode).reduce((a, b) => (b.rps > a.rps ? b : a));
+  const floor = best('floor');
   const baseline = best('baseline');
   const durable = best('durable');
   const ratio = Math.round((durable.rps / baseline.rps) * 100) / 100;
@@ -494,6 +544,8 @@ async function main(): Promise<void> {
       p99_ms: durable.p99_ms,
       p50_ms: durable.p50_ms,
       baseline_p99_ms: baseline.p99_ms,
+      floor_rps: floor.rps,
+      floor_p99_ms: floor.p99_ms,
       durable_errors: durable.errors,
       baseline_errors: baseline.errors,
       durable_events_on_disk: durable.queued,

@@ -170,6 +170,15 @@ function renderSummary(runs: readonly BenchRun[], now = new Date()): string {
       fmt(num(a, 'baseline_p99_ms'), 2, ' ms'),
       '',
     );
+    const floorRps = num(a, 'floor_rps');
+    if (floorRps !== undefined) {
+      add(
+        'Machine floor: bare node:http, same client (requests/s, p99)',
+        `${fmt(floorRps)}, ${fmt(num(a, 'floor_p99_ms'), 2, ' ms')}`,
+        '',
+        '',
+      );
+    }
   }
   if (sim) {
     const payments = num(s, 'payments');
