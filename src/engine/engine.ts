@@ -193,6 +193,8 @@ export class Engine {
   private scheduled = false;
   private processing = false;
   private stopped = true;
+  /** Set by stop(), cleared by start(): work offered meanwhile is refused, not left waiting. */
+  private halted = false;
 
   constructor(options: EngineOptions) {
     this.store = new EngineStore(options.db);
@@ -228,6 +230,7 @@ export class Engine {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    this.halted = false;
     this.runSeq = this.store.maxRunId.get()?.id ?? 0;
     this.executionSeq = this.store.maxExecutionId.get()?.id ?? 0;
     for (const row of this.store.runningExecutions.all()) this.recover(row);
@@ -237,7 +240,14 @@ export class Engine {
   /** Stops taking work from the inbox; what is committed stays committed. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.halted = true;
     while (this.processing) await new Promise((resolve) => setImmediate(resolve));
+    // What the inbox still holds was never committed: its callers hear so rather than wait
+    // forever (a start's caller, and any caller of the same name waiting behind it). A task
+    // result among it is not lost: recovery invokes the task again.
+    const left = this.inbox;
+    this.inbox = [];
+    for (const item of left) item.done?.(stoppedError());
     await Promise.allSettled([...this.pendingCommits]);
     await this.committer.close();
     for (const run of this.runs.values()) for (const cancel of run.cancelTimers) cancel();
@@ -456,6 +466,12 @@ export class Engine {
   // ---- the loop ------------------------------------------------------------------------------
 
   private enqueue(item: InboxItem): void {
+    if (this.halted) {
+      // Answered after the caller has finished offering it (a start registers itself as pending
+      // once enqueued; its answer then clears that).
+      queueMicrotask(() => item.done?.(stoppedError()));
+      return;
+    }
     this.inbox.push(item);
     this.kick();
   }
@@ -1372,4 +1388,9 @@ export function validateName(name: string): void {
   ) {
     throw new EngineError(EngineErrorCode.InvalidName, `Invalid Name: '${name}'`);
   }
+}
+
+/** Why work offered to a stopped engine did not happen: nothing of it was recorded. */
+function stoppedError(): Error {
+  return new Error('The engine stopped before this was committed: nothing of it was recorded.');
 }

@@ -223,6 +223,30 @@ describe('durable engine', () => {
     expect(t.control.describeExecution(arn)).toMatchObject({ input: '{"a":1}' });
   });
 
+  it('refuses starts left uncommitted by a stop, and any start of the same name behind them', async () => {
+    t = createTestEngine();
+    const { stateMachineArn } = t.control.createStateMachine({
+      name: 'stopping',
+      definition: JSON.stringify({
+        StartAt: 'W',
+        States: { W: { Type: 'Wait', Seconds: 10, End: true } },
+      }),
+    });
+    const start = () =>
+      t.control.startExecution({ stateMachineArn, name: 'TXN-STOP', input: '{"a":1}' });
+    // Both are offered before the engine's loop has taken the first from its inbox.
+    const offered = Promise.allSettled([start(), start()]);
+    await t.engine.stop();
+    const stopped = /engine stopped before this was committed: nothing of it was recorded/;
+    const results = await offered;
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    for (const result of results) {
+      expect(String((result as PromiseRejectedResult).reason)).toMatch(stopped);
+    }
+    await expect(start()).rejects.toThrow(stopped);
+    expect(t.db.prepare('SELECT COUNT(*) AS n FROM executions').get()).toEqual({ n: 0 });
+  });
+
   it('parks a callback task until SendTaskSuccess and resumes with its output', async () => {
     let token = '';
     t = createTestEngine({
