@@ -80,6 +80,10 @@ export const engineMigrations = [
    CREATE INDEX executions_by_status ON executions (status, start_date DESC);
    CREATE INDEX executions_by_start ON executions (start_date DESC);
    CREATE UNIQUE INDEX history_by_execution ON history (execution_id, first_id);`,
+  // Closing an execution deletes its timers, and recovery reads them, by execution: without an
+  // index each was a scan of every timer, and every running payment holds one (its execution
+  // timeout). Measured: 1.2 ms per close with 20,000 timers, on the writer thread.
+  `CREATE INDEX timers_by_execution ON timers (execution_arn);`,
 ];
 
 export type ExecutionStatus =

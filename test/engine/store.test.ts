@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { migrate, openDatabase } from '../../src/sqlite/database.js';
 import type { SqliteDatabase } from '../../src/sqlite/database.js';
-import { EngineStore, engineMigrations } from '../../src/engine/store.js';
+import { EngineStore, engineMigrations, writeStatements } from '../../src/engine/store.js';
 
 const arn = 'arn:aws:states:us-east-1:000000000000:execution:m:e1';
 
@@ -90,6 +90,27 @@ describe('EngineStore migrations', () => {
     const store = new EngineStore(openDatabase(':memory:'));
     store.write(['insertHistory', 1, 1, 1, '[]']);
     expect(() => store.write(['insertHistory', 1, 1, 2, '[]'])).toThrow(/UNIQUE/);
+  });
+});
+
+describe('EngineStore query plans', () => {
+  it("finds an execution's timers and runs through an index, never a scan", () => {
+    const store = new EngineStore(openDatabase(':memory:'));
+    const plan = (sql: string) =>
+      store.db
+        .prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+        .all(...Array.from(sql.matchAll(/\?/g), () => 'x'))
+        .map((row) => row.detail)
+        .join('; ');
+    for (const sql of [
+      writeStatements.deleteTimersOfExecution,
+      writeStatements.deleteRunsOfExecution,
+      store.timersOfExecution.source,
+      store.runsOfExecution.source,
+    ]) {
+      expect(plan(sql), sql).toMatch(/USING INDEX (timers|runs)_by_execution/);
+      expect(plan(sql), sql).not.toMatch(/SCAN (timers|runs)(?! USING)/);
+    }
   });
 });
 
