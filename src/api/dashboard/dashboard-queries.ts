@@ -168,7 +168,7 @@ export class DashboardQueries {
     return { timeline, latency };
   }
 
-  /** One page of executions, newest first, filtered; keyset-paginated on (start date, execution id). */
+  /** One page of executions, newest first, filtered; keyset-paginated on (start date, id). */
   listExecutions(filter: ExecutionListFilter): {
     items: ExecutionListItem[];
     nextCursor?: string;

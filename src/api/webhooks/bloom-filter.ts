@@ -3,7 +3,7 @@
  * added", in about 10 bits per key at a 1% false-positive rate, whatever the keys' length.
  *
  * The webhook event log uses it so that a new event (nearly every request) is told apart from a
- * processed one without a SQLite read, which on this kind of machine costs more than the HMAC
+ * processed one without a SQLite read, which on a 2-core VM costs about as much CPU as the HMAC
  * check. A "maybe" is settled by reading the store.
  *
  * Growth: when the newest layer holds its capacity, a layer twice its size is added, with half its
