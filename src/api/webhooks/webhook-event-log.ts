@@ -64,9 +64,9 @@ export const DEFAULT_EVENT_RETENTION_MS = 30 * 24 * 3600 * 1000;
 /**
  * `mightHave` answers from a Bloom filter of every event id in the table when the log opened and
  * every id recorded through it since, so a new event costs no SQLite read (a read transaction
- * is several system calls; on a 2-core VM, about as much CPU as the HMAC check). The filter
- * takes about 10 bits per remembered event (1.2 MB per million) and is filled by one scan when
- * the log opens.
+ * is several system calls; on a 2-core VM, about as much CPU as the HMAC check). The filter is
+ * filled by one scan when the log opens, sized for twice the events stored then (10 bits per
+ * event at 1%, rounded up to a power of two: 2.5-5 MB per million stored events).
  * Purged ids stay in it until the next start: a "maybe" that `has` answers false.
  */
 export class SqliteWebhookEventLog implements WebhookEventLog {
