@@ -2,7 +2,8 @@
  * `npm run bench:engine`: durable executions per second and CPU per transition of paystep's
  * engine (SQLite WAL, synchronous=FULL: every commit fsynced) for a 6-state payment-shaped
  * workflow, beside aws-local-stepfunctions (an in-memory interpreter with no durability) running
- * the same definition in the same process, as a ratio. Also the pure interpreter alone (µs of CPU
+ * the same definition in the same process, as a ratio (at concurrency 100 the two alternate, twice
+ * each, and the better run of each counts). Also the pure interpreter alone (µs of CPU
  * per state, no SQLite) and the latency of a single execution on an idle engine.
  *
  * An execution of this workflow is six commits in a row (start, then one per task result), each
@@ -207,12 +208,22 @@ async function benchInterpreter(total: number): Promise<number> {
 }
 
 const total = Number(process.env.BENCH_EXECUTIONS ?? 5000);
-const interpUs = await benchInterpreter(total * 2);
+// CPU time too is inflated by other work on a shared machine (caches, frequency): the lower of two.
+const interpUs = Math.min(await benchInterpreter(total * 2), await benchInterpreter(total * 2));
 const peer1 = await benchPeer(Math.min(total, 1000), 1);
 const ours1 = await benchPaystep(Math.min(total, 500), 1, 'c1');
 const ours1Normal = await benchPaystep(Math.min(total, 500), 1, 'c1n', 'NORMAL');
-const peer100 = await benchPeer(total, 100);
-const ours100 = await benchPaystep(total, 100, 'c100');
+// Concurrency 100, the tracked figure: the two alternate, twice each, and the better run of each
+// counts, so drift on this shared machine weighs on both alike rather than on whichever ran last.
+const best = <T extends Figures>(runs: T[]): T => runs.reduce((a, b) => (b.eps > a.eps ? b : a));
+const peerRuns: Figures[] = [];
+const oursRuns: (Figures & { p50Ms: number })[] = [];
+for (let round = 0; round < 2; round++) {
+  peerRuns.push(await benchPeer(total, 100));
+  oursRuns.push(await benchPaystep(total, 100, `c100-${round}`));
+}
+const peer100 = best(peerRuns);
+const ours100 = best(oursRuns);
 
 const row = (name: string, f: Figures) =>
   `${name.padEnd(44)} ${f.eps.toFixed(0).padStart(8)} ${f.cpuUsPerState.toFixed(1).padStart(10)}`;
@@ -229,7 +240,7 @@ console.log(
   `single execution on an idle engine: p50 ${ours1.p50Ms.toFixed(2)} ms (6 fsynced commits in a row, ${(ours1.p50Ms / commitsPerExecution).toFixed(2)} ms each), ${ours1Normal.p50Ms.toFixed(2)} ms with synchronous=NORMAL`,
 );
 console.log(
-  `ratio at concurrency 100 (paystep / peer): ${(ours100.eps / peer100.eps).toFixed(2)}x`,
+  `ratio at concurrency 100 (paystep / peer): ${(ours100.eps / peer100.eps).toFixed(2)}x, the better of two alternating runs each (paystep ${oursRuns.map((r) => r.eps.toFixed(0)).join(', ')}; peer ${peerRuns.map((r) => r.eps.toFixed(0)).join(', ')})`,
 );
 console.log(
   JSON.stringify({
