@@ -5,7 +5,8 @@
  * a while), compares in constant time, and refuses timestamps outside a tolerance so a captured
  * request cannot be replayed later. Signatures and secrets are never put in a result, message or log.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 
 /** The header carrying the signature (HTTP header names are case-insensitive). */
 export const SIGNATURE_HEADER = 'Paystep-Signature';
@@ -30,8 +31,11 @@ export interface VerifySignatureOptions {
   header: string | undefined;
   /** The raw request body, byte for byte as received (not re-serialised JSON). */
   body: string | Buffer;
-  /** Every secret currently accepted, newest first; more than one while rotating. */
-  secrets: readonly (string | Buffer)[];
+  /**
+   * Every secret currently accepted, newest first; more than one while rotating. A receiver that
+   * checks many requests passes them as {@link signingKeys}.
+   */
+  secrets: readonly (string | Buffer | KeyObject)[];
   /** The receiver's current time in epoch milliseconds. */
   nowMs: number;
   /** Largest accepted distance between `t` and now, in either direction. @default 300 */
@@ -40,6 +44,17 @@ export interface VerifySignatureOptions {
 
 /** The default replay tolerance, Stripe's: five minutes. */
 export const DEFAULT_TOLERANCE_SECONDS = 300;
+
+/**
+ * Secrets as HMAC keys, made once. Given a string, every createHmac sets the key up again; on a
+ * 2-core VM, keys made once saved ~20 µs of a server's ~100 µs per request (a node:http server
+ * doing only this check: 12,500-13,000 requests/s against 9,700-10,500).
+ */
+export function signingKeys(secrets: readonly (string | Buffer)[]): KeyObject[] {
+  return secrets.map((secret) =>
+    createSecretKey(typeof secret === 'string' ? Buffer.from(secret, 'utf8') : secret),
+  );
+}
 
 /** Hex HMAC-SHA256 of `${timestamp}.${body}` under `secret`. */
 export function computeSignature(
@@ -51,7 +66,11 @@ export function computeSignature(
 }
 
 /** The raw 32 bytes of the signature: what a received v1 value is compared against. */
-function signatureBytes(secret: string | Buffer, body: string | Buffer, timestamp: number): Buffer {
+function signatureBytes(
+  secret: string | Buffer | KeyObject,
+  body: string | Buffer,
+  timestamp: number,
+): Buffer {
   // The body goes in as received (a string is hashed as its UTF-8 bytes, as createHmac does).
   return createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest();
 }

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   assertValidSignature,
+  signingKeys,
   signPayload,
   verifySignature,
   type VerifySignatureOptions,
@@ -116,6 +117,27 @@ describe('verifySignature', () => {
       expect(text).not.toContain(SECRET);
       expect(text).not.toContain(signature);
     }
+  });
+});
+
+describe('signingKeys', () => {
+  it('checks signatures as the secrets they were made from do, during rotation too', () => {
+    const keys = signingKeys([SECRET, Buffer.from(OLD_SECRET)]);
+    for (const secret of [SECRET, OLD_SECRET]) {
+      expect(verify({ header: signPayload(secret, BODY, T), secrets: keys })).toEqual({
+        ok: true,
+        timestamp: T,
+      });
+    }
+    expect(verify({ header: signPayload('whsec_other', BODY, T), secrets: keys })).toMatchObject({
+      ok: false,
+      reason: 'NO_MATCHING_SIGNATURE',
+    });
+    // A key made from a non-ASCII secret is its UTF-8 bytes, as createHmac takes a string.
+    const unicode = 'whsec_ünïcødé';
+    expect(
+      verify({ header: signPayload(unicode, BODY, T), secrets: signingKeys([unicode]) }).ok,
+    ).toBe(true);
   });
 });
 

@@ -13,7 +13,7 @@ import type { MessageQueue } from '../../payments/ports/queue.js';
 import { findCardData } from '../../payments/card-data.js';
 import { ApiError, problemSchema } from '../problem.js';
 import { decodeStrictUtf8, parseStrictJsonText } from '../strict-json.js';
-import { SIGNATURE_HEADER, verifySignature } from '../webhook-signature.js';
+import { SIGNATURE_HEADER, signingKeys, verifySignature } from '../webhook-signature.js';
 import type { WebhookEvent } from '../schemas/webhook-event.js';
 import { webhookDataSchemas, webhookEventSchema } from '../schemas/webhook-event.js';
 import type { WebhookEventLog } from '../webhooks/webhook-event-log.js';
@@ -54,12 +54,13 @@ export function webhookRoutes(deps: WebhookRouteDeps) {
     Object.entries(webhookDataSchemas).map(([type, schema]) => [type, ajv.compile(schema)]),
   );
 
+  const keys = signingKeys(deps.secrets);
   const verify = (request: FastifyRequest, body: Buffer) => {
     const header = request.headers[SIGNATURE_HEADER_NAME];
     const result = verifySignature({
       header: Array.isArray(header) ? header.join(',') : header,
       body,
-      secrets: deps.secrets,
+      secrets: keys,
       nowMs: deps.clock.now(),
       toleranceSeconds: deps.toleranceSeconds,
     });
