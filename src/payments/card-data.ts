@@ -32,11 +32,26 @@ const DIGIT_RUN = /\d(?:[ -]?\d)*/g;
  * timestamps (which start with 1) and similar ids from being mistaken for cards.
  */
 export function containsCardNumber(text: string): boolean {
-  for (const match of text.matchAll(DIGIT_RUN)) {
+  // Nearly every string in a request holds fewer than 13 digits: those need no regex at all.
+  if (!hasDigits(text, 13)) return false;
+  // exec on the shared expression, not matchAll, which copies the expression on every call.
+  DIGIT_RUN.lastIndex = 0;
+  for (let match = DIGIT_RUN.exec(text); match !== null; match = DIGIT_RUN.exec(text)) {
     const digits = match[0].replace(/[ -]/g, '');
     if (digits.length >= 13 && digits.length <= 19 && /^[2-6]/.test(digits) && passesLuhn(digits)) {
+      DIGIT_RUN.lastIndex = 0;
       return true;
     }
+  }
+  return false;
+}
+
+/** True if `text` holds at least `count` decimal digits. */
+function hasDigits(text: string, count: number): boolean {
+  let seen = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 48 && code <= 57 && ++seen >= count) return true;
   }
   return false;
 }
@@ -58,7 +73,8 @@ const CVV_FIELD_NAMES = new Set([
 
 /** True if `key` is a name a card verification value travels under. */
 export function isCvvFieldName(key: string): boolean {
-  return CVV_FIELD_NAMES.has(key.toLowerCase().replace(/-/g, '_'));
+  const lower = key.toLowerCase();
+  return CVV_FIELD_NAMES.has(lower.includes('-') ? lower.replace(/-/g, '_') : lower);
 }
 
 /** Where in a request card data was found: JSON paths, never the values. */
@@ -75,23 +91,36 @@ export interface CardDataFindings {
 export function findCardData(value: Json, skip: readonly string[] = []): CardDataFindings {
   const cardNumberPaths: string[] = [];
   const cvvPaths: string[] = [];
-  const visit = (node: Json, path: string, depth: number): void => {
+  // The path to the node being visited, as keys and indexes: written out only for a finding.
+  const path: (string | number)[] = [];
+  const pathText = (): string =>
+    path.reduce<string>(
+      (text, step) => (typeof step === 'number' ? `${text}[${step}]` : `${text}.${step}`),
+      '$',
+    );
+  const visit = (node: Json): void => {
     if (typeof node === 'string' || typeof node === 'number') {
-      if (containsCardNumber(String(node))) cardNumberPaths.push(path);
+      if (containsCardNumber(String(node))) cardNumberPaths.push(pathText());
       return;
     }
     if (Array.isArray(node)) {
-      node.forEach((item, index) => visit(item, `${path}[${index}]`, depth + 1));
+      for (let index = 0; index < node.length; index++) {
+        path.push(index);
+        visit(node[index] as Json);
+        path.pop();
+      }
       return;
     }
     if (!isJsonObject(node)) return;
-    for (const [key, child] of Object.entries(node)) {
-      if (depth === 0 && skip.includes(key)) continue;
-      const childPath = `${path}.${key}`;
-      if (isCvvFieldName(key) && child !== null && child !== '') cvvPaths.push(childPath);
-      visit(child, childPath, depth + 1);
+    for (const key of Object.keys(node)) {
+      if (path.length === 0 && skip.includes(key)) continue;
+      const child = node[key] as Json;
+      path.push(key);
+      if (isCvvFieldName(key) && child !== null && child !== '') cvvPaths.push(pathText());
+      visit(child);
+      path.pop();
     }
   };
-  visit(value, '$', 0);
+  visit(value);
   return { cardNumberPaths, cvvPaths };
 }
