@@ -8,8 +8,9 @@
  *
  * Growth: when the newest layer holds its capacity, a layer twice its size is added, with half
  * its false-positive rate, so the rate over all layers stays about twice the first layer's at
- * most (the scalable Bloom filter of Almeida et al., 2007; measured: 2.1% over 11 layers at 1%). A key is looked up in every layer; there are
- * about log2(keys / initial capacity) of them. Keys are never removed.
+ * most (the scalable Bloom filter of Almeida et al., 2007; measured: 2.1% over 11 layers at
+ * 1%). A key is looked up in every layer; there are about log2(keys / initial capacity) of them.
+ * Keys are never removed.
  *
  * Hashing: two 32-bit hashes of the key (`hash32`, FNV-1a with murmur3's finaliser, under two
  * seeds), combined as h1 + i * h2 for the i-th probe (Kirsch and Mitzenmacher, 2006). Not a
