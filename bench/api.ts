@@ -90,6 +90,12 @@ interface ServerMark {
 
 type ToServer = { mark: true } | { stop: true };
 
+/** Answers a mark: the server's CPU time and event-loop utilisation so far. */
+function sendMark(): void {
+  const mark: ServerMark = { cpu: process.cpuUsage(), elu: performance.eventLoopUtilization() };
+  process.send?.(mark);
+}
+
 /**
  * Profiles the server's measured phase only (start-up, schema compilation and warm-up left out):
  * the first mark starts the V8 profiler, the second writes its profile into `dir`.
@@ -137,11 +143,7 @@ function serveFloor(): void {
   });
   process.on('message', (message: ToServer) => {
     if ('mark' in message) {
-      const mark: ServerMark = {
-        cpu: process.cpuUsage(),
-        elu: performance.eventLoopUtilization(),
-      };
-      process.send?.(mark);
+      sendMark();
       return;
     }
     server.close();
@@ -197,11 +199,7 @@ async function serve(
   process.on('message', (message: ToServer) => {
     if ('mark' in message) {
       profile?.();
-      const mark: ServerMark = {
-        cpu: process.cpuUsage(),
-        elu: performance.eventLoopUtilization(),
-      };
-      process.send?.(mark);
+      sendMark();
       return;
     }
     void (async () => {

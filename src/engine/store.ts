@@ -50,8 +50,8 @@ export const engineMigrations = [
    CREATE UNIQUE INDEX history_by_execution ON history (execution_arn, first_id);`,
   // Executions get an integer id, given in start order, and history is keyed by it. Keyed by
   // ARN, each transition's history row went into the index wherever its execution's name sorts:
-  // with payment-like names (random), a hundred executions in flight dirtied a hundred index
-  // pages per commit. By id, the executions in flight are neighbours at the index's end, and an
+  // with payment-like names (random), nearly every row of a commit dirtied an index page of its
+  // own. By id, the executions in flight are neighbours at the index's end, and an
   // index entry is a few bytes rather than a hundred. Measured with bench/engine.ts: see the
   // README. The id is the rowid (INTEGER PRIMARY KEY), so VACUUM keeps it.
   `CREATE TABLE executions_by_id (

@@ -9,6 +9,17 @@ afterEach(async () => {
 
 const fn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
 
+/** A state machine whose executions wait 10 s: they stay RUNNING while a test starts others. */
+function waitingMachine(engine: TestEngine, name: string): string {
+  return engine.control.createStateMachine({
+    name,
+    definition: JSON.stringify({
+      StartAt: 'W',
+      States: { W: { Type: 'Wait', Seconds: 10, End: true } },
+    }),
+  }).stateMachineArn;
+}
+
 describe('durable engine', () => {
   it('runs Pass, Task and Choice states to success with JSONPath processing', async () => {
     t = createTestEngine({
@@ -164,13 +175,7 @@ describe('durable engine', () => {
 
   it('starts idempotently by name: same input returns the running execution, other input is refused', async () => {
     t = createTestEngine();
-    const { stateMachineArn } = t.control.createStateMachine({
-      name: 'idem',
-      definition: JSON.stringify({
-        StartAt: 'W',
-        States: { W: { Type: 'Wait', Seconds: 10, End: true } },
-      }),
-    });
+    const stateMachineArn = waitingMachine(t, 'idem');
     const first = await t.control.startExecution({
       stateMachineArn,
       name: 'TXN-1',
@@ -197,13 +202,7 @@ describe('durable engine', () => {
 
   it('decides a start racing an uncommitted start of the same name once that one is committed', async () => {
     t = createTestEngine();
-    const { stateMachineArn } = t.control.createStateMachine({
-      name: 'race',
-      definition: JSON.stringify({
-        StartAt: 'W',
-        States: { W: { Type: 'Wait', Seconds: 10, End: true } },
-      }),
-    });
+    const stateMachineArn = waitingMachine(t, 'race');
     const start = (input: string) =>
       t.control.startExecution({ stateMachineArn, name: 'TXN-RACE', input });
     // All three are called before the first can have committed.
@@ -225,13 +224,7 @@ describe('durable engine', () => {
 
   it('refuses starts left uncommitted by a stop, and any start of the same name behind them', async () => {
     t = createTestEngine();
-    const { stateMachineArn } = t.control.createStateMachine({
-      name: 'stopping',
-      definition: JSON.stringify({
-        StartAt: 'W',
-        States: { W: { Type: 'Wait', Seconds: 10, End: true } },
-      }),
-    });
+    const stateMachineArn = waitingMachine(t, 'stopping');
     const start = () =>
       t.control.startExecution({ stateMachineArn, name: 'TXN-STOP', input: '{"a":1}' });
     // Both are offered before the engine's loop has taken the first from its inbox.
