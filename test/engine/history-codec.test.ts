@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Json, JsonObject } from '../../src/asl/json.js';
-import { decodeHistoryChunk, encodeHistoryChunk } from '../../src/engine/history-codec.js';
+import type { RunSnapshot } from '../../src/asl/step.js';
+import {
+  decodeHistoryChunk,
+  encodeHistoryChunk,
+  encodeSnapshot,
+  JsonMemo,
+} from '../../src/engine/history-codec.js';
 
 /** A task's result, its state's exit and the next state's entry, as the interpreter builds them. */
 function transition(): JsonObject[] {
@@ -59,7 +65,7 @@ describe('history chunk encoding', () => {
 
     const text = encodeHistoryChunk(events);
 
-    expect(text).toBe(JSON.stringify(events));
+    expect(text.split('"customer"')).toHaveLength(3);
     expect(decodeHistoryChunk(text)).toEqual(events);
   });
 
@@ -97,5 +103,98 @@ describe('history chunk encoding', () => {
     ]);
 
     expect(() => decodeHistoryChunk(text)).toThrow(/event 7 refers to missing event 6/);
+  });
+
+  it("writes the engine's events compactly and reads every member back", () => {
+    const events: JsonObject[] = [
+      ...transition(),
+      // No details; a previous event that is not the one before (a Parallel branch); a later time.
+      { type: 'LambdaFunctionStarted', id: 8, previousEventId: 3, timestamp: 1_796_615_829_724 },
+      // A details member not named after the type.
+      {
+        type: 'MapIterationStarted',
+        customEventDetails: { name: 'M', index: 2 },
+        id: 9,
+        previousEventId: 8,
+        timestamp: 1_796_615_829_730,
+      },
+    ];
+
+    const text = encodeHistoryChunk(events);
+
+    expect(text.startsWith('[2,5,1,')).toBe(true);
+    expect(text).not.toContain('"timestamp"');
+    expect(text.length).toBeLessThan(0.7 * JSON.stringify(events).length);
+    const decoded = decodeHistoryChunk(text);
+    expect(decoded).toEqual(events);
+    expect(JSON.stringify(decoded)).toBe(JSON.stringify(events));
+  });
+
+  it('writes an event of another shape whole, its payload references intact', () => {
+    const events = transition();
+    const exited = events[1] as JsonObject;
+    exited.extra = 'kept';
+    // The event after it refers to its output, and takes its time up from it.
+    exited.timestamp = 40;
+    (events[2] as JsonObject).timestamp = 41;
+
+    const text = encodeHistoryChunk(events);
+
+    expect(text).toContain('"extra":"kept"');
+    expect(text.split('"customer"')).toHaveLength(2);
+    expect(decodeHistoryChunk(text)).toEqual(events);
+  });
+
+  it('writes a chunk whose events are not numbered as the engine numbers them as format 1', () => {
+    const events: JsonObject[] = [{ type: 'Custom', id: 'x', timestamp: 1 }];
+
+    const text = encodeHistoryChunk(events);
+
+    expect(text).toBe(JSON.stringify(events));
+    expect(decodeHistoryChunk(text)).toEqual(events);
+  });
+
+  it('refuses a chunk written in a format newer than it knows', () => {
+    expect(() => decodeHistoryChunk('[3,1,1]')).toThrow(/format 3 is newer/);
+  });
+});
+
+describe('snapshot encoding', () => {
+  const parameters = { amount: 100, customer: 'CUST-1' };
+  const snapshot: RunSnapshot = {
+    scopeId: '',
+    state: 'Charge',
+    input: { amount: 100, customer: 'CUST-1', note: 'a "quoted" \u2028 line' },
+    variables: { attempt: 1 },
+    enteredTime: '2026-12-07T00:00:00.000Z',
+    retryCount: 0,
+    retrierAttempts: [0],
+    seq: 3,
+    waiting: { kind: 'task', token: 't', resource: 'arn:charge', parameters },
+  };
+
+  it('writes exactly what JSON.stringify writes', () => {
+    expect(encodeSnapshot(snapshot, new JsonMemo())).toBe(JSON.stringify(snapshot));
+    const stopped = { ...snapshot, waiting: undefined };
+    expect(encodeSnapshot(stopped, new JsonMemo())).toBe(JSON.stringify(stopped));
+    const timer: RunSnapshot = {
+      ...snapshot,
+      waiting: { kind: 'timer', purpose: 'retry', timerId: 'x', dueAt: 5 },
+    };
+    expect(encodeSnapshot(timer, new JsonMemo())).toBe(JSON.stringify(timer));
+  });
+
+  it('takes payloads the batch already wrote from the memo', () => {
+    const memo = new JsonMemo();
+    const events = transition();
+    const details = (events[2] as JsonObject).stateEnteredEventDetails as JsonObject;
+    const shared: RunSnapshot = { ...snapshot, input: details.input as Json };
+    encodeHistoryChunk(events, memo);
+    // The memo holds the text written for this very object, so a change made after (which
+    // cannot happen while a batch is sealed) shows that it was not serialised again.
+    (details.input as JsonObject).customer = 'changed';
+
+    expect(encodeSnapshot(shared, memo)).toContain('"customer":"CUST-1"');
+    expect(encodeSnapshot(shared, new JsonMemo())).toContain('"customer":"changed"');
   });
 });
