@@ -112,6 +112,11 @@ interface ActiveExecution {
   closed: boolean;
   /** Ids of this execution's active runs. */
   runIds: Set<number>;
+  /**
+   * Whether rows of it other than its root run (child runs, timers) may be on disk, so that
+   * closing it must delete them. Most payments never have any: two statements saved per close.
+   */
+  mayHaveRows: boolean;
 }
 
 type InboxItem =
@@ -721,6 +726,7 @@ export class Engine {
     const id = timerId(run.id, kind, key);
     const arn = run.execution.arn;
     const runId = run.id;
+    run.execution.mayHaveRows = true;
     batch.writes.push(['insertTimer', id, arn, runId, kind, dueAt, key]);
     batch.after.push(() => this.armTimer(run, kind, dueAt, key));
   }
@@ -888,7 +894,7 @@ export class Engine {
     for (const run of batch.dirty.values())
       if (run.execution === execution) batch.dirty.delete(run.id);
     const closed = {
-      arn,
+      id: execution.id,
       status,
       output: null as string | null,
       error: 'error' in result ? result.error : null,
@@ -906,8 +912,10 @@ export class Engine {
       batch.writes.push(op);
       batch.sealers.push((memo) => (op[1] = encodeSnapshot(rootSnapshot, memo)));
     }
-    batch.writes.push(['deleteRunsOfExecution', arn, execution.rootRunId]);
-    batch.writes.push(['deleteTimersOfExecution', arn]);
+    if (execution.mayHaveRows) {
+      batch.writes.push(['deleteRunsOfExecution', arn, execution.rootRunId]);
+      batch.writes.push(['deleteTimersOfExecution', arn]);
+    }
     batch.after.push(() => {
       const list = this.waiters.get(arn);
       if (list) {
@@ -966,6 +974,7 @@ export class Engine {
       seed,
       redriveCount: 0,
       nextEventId: 1,
+      fromDisk: false,
     });
     const root = this.addRun(execution, null, null, newRun(machine.root, item.input, {}, now));
     execution.rootRunId = root.id;
@@ -1031,7 +1040,10 @@ export class Engine {
   ): void {
     const arn = execution.arn;
     const id = `${arn}:execution-timeout`;
-    if (batch) batch.writes.push(['insertTimer', id, arn, null, 'execution-timeout', dueAt, null]);
+    if (batch) {
+      execution.mayHaveRows = true;
+      batch.writes.push(['insertTimer', id, arn, null, 'execution-timeout', dueAt, null]);
+    }
     const arm = () => {
       execution.cancelTimeout = this.clock.schedule(dueAt, () => {
         this.enqueue({
@@ -1080,6 +1092,7 @@ export class Engine {
       redriveCount: row.redrive_count + 1,
       redriveDate: now,
       nextEventId: lastEventId + 1,
+      fromDisk: true,
     });
     const snapshot = JSON.parse(rootRow.snapshot) as RunSnapshot;
     const root = this.addRun(
@@ -1130,6 +1143,7 @@ export class Engine {
       redriveCount: row.redrive_count,
       ...(row.redrive_date !== null ? { redriveDate: row.redrive_date } : {}),
       nextEventId: lastEventId + 1,
+      fromDisk: true,
     });
     const rows = this.store.runsOfExecution.all(row.arn).filter((run) => run.status === 'RUNNING');
     for (const runRow of rows) {
@@ -1209,6 +1223,8 @@ export class Engine {
     redriveCount: number;
     redriveDate?: number;
     nextEventId: number;
+    /** Read back from disk (recovered or redriven) rather than started now. */
+    fromDisk: boolean;
   }): ActiveExecution {
     const contextExecution: JsonObject = {
       Id: spec.arn,
@@ -1234,6 +1250,7 @@ export class Engine {
       started: false,
       closed: false,
       runIds: new Set(),
+      mayHaveRows: spec.fromDisk,
     };
     this.executions.set(spec.arn, execution);
     return execution;
@@ -1258,6 +1275,7 @@ export class Engine {
     };
     this.runs.set(run.id, run);
     execution.runIds.add(run.id);
+    if (parentId !== null) execution.mayHaveRows = true;
     return run;
   }
 

@@ -157,7 +157,7 @@ export const writeStatements = {
   insertExecution: `INSERT INTO executions (id, arn, state_machine_arn, name, definition_hash, status, input, start_date, seed, timeout_at)
      VALUES (@id, @arn, @state_machine_arn, @name, @definition_hash, 'RUNNING', @input, @start_date, @seed, @timeout_at)`,
   closeExecution: `UPDATE executions SET status = @status, output = @output, error = @error, cause = @cause, stop_date = @stop_date
-     WHERE arn = @arn AND status = 'RUNNING'`,
+     WHERE id = @id AND status = 'RUNNING'`,
   reopenExecution: `UPDATE executions SET status = 'RUNNING', output = NULL, error = NULL, cause = NULL, stop_date = NULL,
      redrive_count = redrive_count + 1, redrive_date = @redrive_date, timeout_at = @timeout_at WHERE arn = @arn`,
   insertRun:

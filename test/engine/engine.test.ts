@@ -20,6 +20,15 @@ function waitingMachine(engine: TestEngine, name: string): string {
   }).stateMachineArn;
 }
 
+/** Rows a closed execution must not leave behind: child runs, timers (each keeps its root run). */
+function leftovers(engine: TestEngine): { runs: number; timers: number } {
+  const count = (sql: string) => (engine.db.prepare(sql).get() as { n: number }).n;
+  return {
+    runs: count("SELECT COUNT(*) AS n FROM runs WHERE status != 'ENDED'"),
+    timers: count('SELECT COUNT(*) AS n FROM timers'),
+  };
+}
+
 describe('durable engine', () => {
   it('runs Pass, Task and Choice states to success with JSONPath processing', async () => {
     t = createTestEngine({
@@ -114,6 +123,7 @@ describe('durable engine', () => {
       errorMessage: 'gateway unavailable',
       errorType: 'Gateway.Transient',
     });
+    expect(leftovers(t)).toEqual({ runs: 0, timers: 0 });
   });
 
   it('runs Parallel branches and Map iterations as child runs and gathers their results in order', async () => {
@@ -153,6 +163,7 @@ describe('durable engine', () => {
     );
     expect(result.status).toBe('SUCCEEDED');
     expect(result.output).toEqual([[1, 4, 9, 16], 'squares']);
+    expect(leftovers(t)).toEqual({ runs: 0, timers: 0 });
   });
 
   it('waits on the virtual clock and times out an execution past TimeoutSeconds', async () => {
@@ -171,6 +182,62 @@ describe('durable engine', () => {
     });
     expect(timedOut.status).toBe('TIMED_OUT');
     expect(timedOut.error).toBe('States.Timeout');
+    expect(leftovers(t)).toEqual({ runs: 0, timers: 0 });
+  });
+
+  it('deletes the timer of a Wait when its execution is stopped', async () => {
+    t = createTestEngine();
+    const { executionArn } = await t.control.startExecution({
+      stateMachineArn: waitingMachine(t, 'stopped'),
+      name: 'TXN-STOP',
+      input: '{}',
+    });
+    expect(leftovers(t)).toEqual({ runs: 1, timers: 1 });
+
+    await t.control.stopExecution({ executionArn });
+
+    expect((await t.engine.waitForExecution(executionArn)).status).toBe('ABORTED');
+    expect(leftovers(t)).toEqual({ runs: 0, timers: 0 });
+  });
+
+  it('deletes the child runs of an execution stopped inside a Parallel', async () => {
+    t = createTestEngine({ handlers: { park: () => null } });
+    const { stateMachineArn } = t.control.createStateMachine({
+      name: 'stopped',
+      definition: JSON.stringify({
+        StartAt: 'Both',
+        States: {
+          Both: {
+            Type: 'Parallel',
+            Branches: [
+              {
+                StartAt: 'Park',
+                States: {
+                  Park: {
+                    Type: 'Task',
+                    Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+                    Parameters: { FunctionName: 'park', Payload: { 'token.$': '$$.Task.Token' } },
+                    End: true,
+                  },
+                },
+              },
+            ],
+            End: true,
+          },
+        },
+      }),
+    });
+    const { executionArn } = await t.control.startExecution({
+      stateMachineArn,
+      name: 'TXN-STOP',
+      input: '{}',
+    });
+    expect(leftovers(t)).toEqual({ runs: 2, timers: 0 });
+
+    await t.control.stopExecution({ executionArn });
+
+    expect((await t.engine.waitForExecution(executionArn)).status).toBe('ABORTED');
+    expect(leftovers(t)).toEqual({ runs: 0, timers: 0 });
   });
 
   it('starts idempotently by name: same input returns the running execution, other input is refused', async () => {
