@@ -108,38 +108,50 @@ export function compileReferencePath(path: string): CompiledReferencePath {
       );
     }
   }
-  const segments = parsed.segments as readonly (
-    { kind: 'property'; name: string } | { kind: 'index'; index: number }
-  )[];
+  const segments = parsed.segments as readonly ReferenceSegment[];
   return {
     source: path,
     write(target: Json, value: Json): Json {
-      return segments.length === 0 ? value : writeAt(target, 0);
-
-      function writeAt(node: Json | undefined, i: number): Json {
-        const segment = segments[i]!;
-        const last = i === segments.length - 1;
-        if (segment.kind === 'property') {
-          // AWS: missing objects on the way are created; anything else in the way (a string, a
-          // number, an array, null) fails the state with States.ResultPathMatchFailure.
-          let base: JsonObject;
-          if (node === undefined) base = {};
-          else if (isJsonObject(node)) base = node;
-          else throw matchFailure(path);
-          const child = last ? value : writeAt(ownProperty(base, segment.name), i + 1);
-          const copy: JsonObject = { ...base };
-          setOwn(copy, segment.name, child);
-          return copy;
-        }
-        if (!Array.isArray(node)) throw matchFailure(path);
-        const index = segment.index < 0 ? node.length + segment.index : segment.index;
-        if (index < 0 || index >= node.length) throw matchFailure(path);
-        const copy = node.slice();
-        copy[index] = last ? value : writeAt(node[index], i + 1);
-        return copy;
-      }
+      return segments.length === 0 ? value : writeAt(path, segments, value, target, 0);
     },
   };
+}
+
+type ReferenceSegment = { kind: 'property'; name: string } | { kind: 'index'; index: number };
+
+/**
+ * A copy of `node` with `value` written at `segments[i..]`. A module function rather than a
+ * closure made per write: under tsx (esbuild keepNames) each closure made costs a `__name` call.
+ */
+function writeAt(
+  path: string,
+  segments: readonly ReferenceSegment[],
+  value: Json,
+  node: Json | undefined,
+  i: number,
+): Json {
+  const segment = segments[i]!;
+  const last = i === segments.length - 1;
+  if (segment.kind === 'property') {
+    // AWS: missing objects on the way are created; anything else in the way (a string, a
+    // number, an array, null) fails the state with States.ResultPathMatchFailure.
+    let base: JsonObject;
+    if (node === undefined) base = {};
+    else if (isJsonObject(node)) base = node;
+    else throw matchFailure(path);
+    const child = last
+      ? value
+      : writeAt(path, segments, value, ownProperty(base, segment.name), i + 1);
+    const copy: JsonObject = { ...base };
+    setOwn(copy, segment.name, child);
+    return copy;
+  }
+  if (!Array.isArray(node)) throw matchFailure(path);
+  const index = segment.index < 0 ? node.length + segment.index : segment.index;
+  if (index < 0 || index >= node.length) throw matchFailure(path);
+  const copy = node.slice();
+  copy[index] = last ? value : writeAt(path, segments, value, node[index], i + 1);
+  return copy;
 }
 
 function matchFailure(path: string): StatesError {

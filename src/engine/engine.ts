@@ -195,6 +195,8 @@ export class Engine {
   private readonly committer: Committer;
   private readonly inlineCommitter: Committer;
   private readonly randomPool = new RandomPool();
+  /** Made once: a closure made per step costs a `__name` call under tsx (esbuild keepNames). */
+  private readonly newToken = () => this.randomPool.token();
   private readonly pendingCommits = new Set<Promise<void>>();
   private runSeq = 0;
   private executionSeq = 0;
@@ -794,14 +796,6 @@ export class Engine {
     this.crashPoint('before-dispatch');
     this.inflight++;
     const token = command.token;
-    const onFailure = (error: unknown) => {
-      const failure = toTaskError(error);
-      this.enqueue({
-        kind: 'outcome',
-        runId: run.id,
-        outcome: { type: 'taskFailed', token, error: failure.code, cause: failure.message },
-      });
-    };
     Promise.resolve()
       .then(() => {
         if (!invoker)
@@ -811,15 +805,25 @@ export class Engine {
           );
         return invoker(command.parameters, context);
       })
-      .then((output) => {
-        // Callback tasks wait for SendTaskSuccess/Failure; the invocation's result is not theirs.
-        if (!command.waitForTaskToken)
+      .then(
+        (output) => {
+          // Callback tasks wait for SendTaskSuccess/Failure; the invocation's result is not theirs.
+          if (!command.waitForTaskToken)
+            this.enqueue({
+              kind: 'outcome',
+              runId: run.id,
+              outcome: { type: 'taskSucceeded', token, output },
+            });
+        },
+        (error: unknown) => {
+          const failure = toTaskError(error);
           this.enqueue({
             kind: 'outcome',
             runId: run.id,
-            outcome: { type: 'taskSucceeded', token, output },
+            outcome: { type: 'taskFailed', token, error: failure.code, cause: failure.message },
           });
-      }, onFailure)
+        },
+      )
       .finally(() => {
         this.inflight--;
         if (this.inbox.length === 0 && !this.processing) this.maybeAdvanceVirtualTime();
@@ -1345,7 +1349,7 @@ export class Engine {
     return {
       now: this.clock.now(),
       random: lazyRandom(execution.seed, run.id, run.snapshot.seq),
-      newToken: () => this.randomPool.token(),
+      newToken: this.newToken,
       execution: execution.contextExecution,
       stateMachine: execution.contextStateMachine,
     };
