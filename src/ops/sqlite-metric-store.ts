@@ -124,11 +124,14 @@ export class SqliteMetricStore implements MetricRecorder, MetricSource {
     flushedAggregates: 0,
   };
 
+  private readonly statements: ReturnType<typeof prepareStatements>;
+
   constructor(
     private readonly db: SqliteDatabase,
     private readonly options: SqliteMetricStoreOptions,
   ) {
     migrate(db, 'ops-metrics', migrations);
+    this.statements = prepareStatements(db);
     this.buckets = new LogBuckets(options.relativeAccuracy);
     this.retentionMs = options.retentionMs ?? 15 * 24 * hourMs;
     this.maxPending = options.maxPendingAggregates ?? 10_000;
@@ -214,7 +217,7 @@ export class SqliteMetricStore implements MetricRecorder, MetricSource {
 
   /** Deletes minute aggregates older than `beforeMs`. @returns rows deleted */
   prune(beforeMs: number): number {
-    return this.db.prepare('DELETE FROM ops_metric_minutes WHERE minute < ?').run(beforeMs).changes;
+    return this.statements.prune.run(beforeMs).changes;
   }
 
   stats(): MetricStoreStats {
@@ -238,11 +241,7 @@ export class SqliteMetricStore implements MetricRecorder, MetricSource {
     };
     const seriesId = this.findSeriesId(query.namespace, query.metricName, dimensions);
     if (seriesId !== undefined) {
-      const rows = this.db
-        .prepare(
-          'SELECT minute, count, sum, min, max, histogram FROM ops_metric_minutes WHERE series_id = ? AND minute >= ? AND minute < ? ORDER BY minute',
-        )
-        .all(seriesId, query.startTime, query.endTime) as MinuteRow[];
+      const rows = this.statements.minutesBetween.all(seriesId, query.startTime, query.endTime);
       for (const row of rows) addMinute(row.minute, rowToAggregate(row));
     }
     for (const entry of this.pending.values()) {
@@ -266,40 +265,25 @@ export class SqliteMetricStore implements MetricRecorder, MetricSource {
 
   private writeAggregate(entry: Pending): void {
     const seriesId = this.ensureSeriesId(entry);
-    const existing = this.db
-      .prepare(
-        'SELECT minute, count, sum, min, max, histogram FROM ops_metric_minutes WHERE series_id = ? AND minute = ?',
-      )
-      .get(seriesId, entry.minute) as MinuteRow | undefined;
+    const existing = this.statements.minute.get(seriesId, entry.minute);
     const merged = emptyAggregate();
     if (existing) mergeAggregate(merged, rowToAggregate(existing));
     mergeAggregate(merged, entry.aggregate);
-    this.db
-      .prepare(
-        `INSERT INTO ops_metric_minutes (series_id, minute, count, sum, min, max, histogram)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (series_id, minute) DO UPDATE SET count = excluded.count, sum = excluded.sum,
-           min = excluded.min, max = excluded.max, histogram = excluded.histogram`,
-      )
-      .run(
-        seriesId,
-        entry.minute,
-        merged.count,
-        merged.sum,
-        merged.min,
-        merged.max,
-        JSON.stringify(merged.histogram),
-      );
+    this.statements.upsertMinute.run(
+      seriesId,
+      entry.minute,
+      merged.count,
+      merged.sum,
+      merged.min,
+      merged.max,
+      JSON.stringify(merged.histogram),
+    );
   }
 
   private ensureSeriesId(entry: Pending): number {
     const known = this.findSeriesId(entry.namespace, entry.name, entry.dimensions);
     if (known !== undefined) return known;
-    this.db
-      .prepare(
-        'INSERT OR IGNORE INTO ops_metric_series (namespace, name, dimensions, unit) VALUES (?, ?, ?, ?)',
-      )
-      .run(entry.namespace, entry.name, entry.dimensions, entry.unit);
+    this.statements.insertSeries.run(entry.namespace, entry.name, entry.dimensions, entry.unit);
     const id = this.findSeriesId(entry.namespace, entry.name, entry.dimensions);
     if (id === undefined) throw new Error('metric series row was not created');
     return id;
@@ -309,11 +293,7 @@ export class SqliteMetricStore implements MetricRecorder, MetricSource {
     const cacheKey = JSON.stringify([namespace, name, dimensions]);
     const cached = this.seriesIds.get(cacheKey);
     if (cached !== undefined) return cached;
-    const row = this.db
-      .prepare(
-        'SELECT id FROM ops_metric_series WHERE namespace = ? AND name = ? AND dimensions = ?',
-      )
-      .get(namespace, name, dimensions) as { id: number } | undefined;
+    const row = this.statements.seriesId.get(namespace, name, dimensions);
     if (row) this.seriesIds.set(cacheKey, row.id);
     return row?.id;
   }
@@ -350,5 +330,33 @@ function rowToAggregate(row: MinuteRow): Aggregate {
     min: row.min,
     max: row.max,
     histogram: JSON.parse(row.histogram) as HistogramData,
+  };
+}
+
+/**
+ * The store's statements, prepared once: a flush runs several per aggregate every second on the
+ * event loop, and preparing one costs more than running it.
+ */
+function prepareStatements(db: SqliteDatabase) {
+  return {
+    prune: db.prepare<[number]>('DELETE FROM ops_metric_minutes WHERE minute < ?'),
+    minute: db.prepare<[number, number], MinuteRow>(
+      'SELECT minute, count, sum, min, max, histogram FROM ops_metric_minutes WHERE series_id = ? AND minute = ?',
+    ),
+    minutesBetween: db.prepare<[number, number, number], MinuteRow>(
+      'SELECT minute, count, sum, min, max, histogram FROM ops_metric_minutes WHERE series_id = ? AND minute >= ? AND minute < ? ORDER BY minute',
+    ),
+    upsertMinute: db.prepare<[number, number, number, number, number, number, string]>(
+      `INSERT INTO ops_metric_minutes (series_id, minute, count, sum, min, max, histogram)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (series_id, minute) DO UPDATE SET count = excluded.count, sum = excluded.sum,
+         min = excluded.min, max = excluded.max, histogram = excluded.histogram`,
+    ),
+    insertSeries: db.prepare<[string, string, string, string]>(
+      'INSERT OR IGNORE INTO ops_metric_series (namespace, name, dimensions, unit) VALUES (?, ?, ?, ?)',
+    ),
+    seriesId: db.prepare<[string, string, string], { id: number }>(
+      'SELECT id FROM ops_metric_series WHERE namespace = ? AND name = ? AND dimensions = ?',
+    ),
   };
 }
