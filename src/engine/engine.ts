@@ -795,40 +795,40 @@ export class Engine {
     };
     this.crashPoint('before-dispatch');
     this.inflight++;
+    this.invoke(run, command, invoker, context).catch((error: unknown) => this.onError(error));
+  }
+
+  /** One task invocation, its result or failure turned into the run's next outcome. */
+  private async invoke(
+    run: ActiveRun,
+    command: Extract<Command, { type: 'invokeTask' }>,
+    invoker: Invoker | undefined,
+    context: TaskContext,
+  ): Promise<void> {
     const token = command.token;
-    Promise.resolve()
-      .then(() => {
-        if (!invoker)
-          throw new EngineError(
-            EngineErrorCode.ValidationException,
-            `No local resource for '${command.resource}'`,
-          );
-        return invoker(command.parameters, context);
-      })
-      .then(
-        (output) => {
-          // Callback tasks wait for SendTaskSuccess/Failure; the invocation's result is not theirs.
-          if (!command.waitForTaskToken)
-            this.enqueue({
-              kind: 'outcome',
-              runId: run.id,
-              outcome: { type: 'taskSucceeded', token, output },
-            });
-        },
-        (error: unknown) => {
-          const failure = toTaskError(error);
-          this.enqueue({
-            kind: 'outcome',
-            runId: run.id,
-            outcome: { type: 'taskFailed', token, error: failure.code, cause: failure.message },
-          });
-        },
-      )
-      .finally(() => {
-        this.inflight--;
-        if (this.inbox.length === 0 && !this.processing) this.maybeAdvanceVirtualTime();
-      })
-      .catch((error: unknown) => this.onError(error));
+    let outcome: Outcome | undefined;
+    try {
+      // Never within the caller's turn: a handler runs after the commit's callbacks are done.
+      await Promise.resolve();
+      if (!invoker)
+        throw new EngineError(
+          EngineErrorCode.ValidationException,
+          `No local resource for '${command.resource}'`,
+        );
+      const output = await invoker(command.parameters, context);
+      // Callback tasks wait for SendTaskSuccess/Failure; the invocation's result is not theirs.
+      if (!command.waitForTaskToken) outcome = { type: 'taskSucceeded', token, output };
+    } catch (error) {
+      const failure = toTaskError(error);
+      outcome = { type: 'taskFailed', token, error: failure.code, cause: failure.message };
+    }
+    try {
+      if (outcome) this.enqueue({ kind: 'outcome', runId: run.id, outcome });
+    } finally {
+      // After the enqueue: virtual time must not jump while this task's outcome is on its way.
+      this.inflight--;
+      if (this.inbox.length === 0 && !this.processing) this.maybeAdvanceVirtualTime();
+    }
   }
 
   private invokerFor(resource: string): Invoker | undefined {
