@@ -13,9 +13,17 @@ db.pragma('busy_timeout = 5000');
 const statements = Object.fromEntries(
   Object.entries(workerData.statements).map(([name, sql]) => [name, db.prepare(sql)]),
 );
+// Each batch's ops come flat: [paramCount, name, ...params, paramCount, name, ...] (committer.ts).
 const applyAll = db.transaction((batches) => {
-  for (const batch of batches)
-    for (const [name, ...params] of batch.ops) statements[name].run(...params);
+  for (const { ops } of batches) {
+    for (let i = 0; i < ops.length;) {
+      const count = ops[i];
+      const statement = statements[ops[i + 1]];
+      if (count === 1) statement.run(ops[i + 2]);
+      else statement.run(...ops.slice(i + 2, i + 2 + count));
+      i += count + 2;
+    }
+  }
 });
 
 let queued = [];
