@@ -116,7 +116,8 @@ export function decodeHistoryChunk(text: string): JsonObject[] {
         delete event[refKey];
         pending.push([event, refs]);
       }
-      if (typeof event.timestamp === 'number') timestamp = event.timestamp;
+      // As the encoder does: the times after it count from its own, if it is a whole number.
+      if (isSafeInteger(event.timestamp)) timestamp = event.timestamp;
       events.push(event);
       continue;
     }

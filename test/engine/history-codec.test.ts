@@ -137,6 +137,10 @@ describe('history chunk encoding', () => {
     // The event after it refers to its output, and takes its time up from it.
     exited.timestamp = 40;
     (events[2] as JsonObject).timestamp = 41;
+    // A whole event whose time is not a whole number leaves the count where it was.
+    const odd = { type: 'Custom', id: 8, previousEventId: 7, timestamp: 41.5 };
+    const after = { type: 'LambdaFunctionStarted', id: 9, previousEventId: 8, timestamp: 42 };
+    events.push(odd, after);
 
     const text = encodeHistoryChunk(events);
 
