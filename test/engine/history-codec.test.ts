@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Json, JsonObject } from '../../src/asl/json.js';
 import type { RunSnapshot } from '../../src/asl/step.js';
+import { mulberry32 } from '../../src/adapters/gateway/seeded-random.js';
 import {
   decodeHistoryChunk,
   encodeHistoryChunk,
@@ -156,6 +157,50 @@ describe('history chunk encoding', () => {
 
     expect(text).toBe(JSON.stringify(events));
     expect(decodeHistoryChunk(text)).toEqual(events);
+  });
+
+  it('reads back every chunk of a seeded thousand, whatever their shapes', () => {
+    const random = mulberry32(7);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+    const types = [
+      'TaskStateEntered',
+      'TaskStateExited',
+      'LambdaFunctionScheduled',
+      'LambdaFunctionStarted',
+      'MapIterationStarted',
+      'ExecutionSucceeded',
+      'Custom',
+    ];
+    for (let round = 0; round < 1000; round++) {
+      // A few payload objects, so that some events share one and some hold equal copies.
+      const payloads: Json[] = [{ a: round }, { b: [1, 'two', null] }, { c: { '~': 0 } }, 'text'];
+      const events: JsonObject[] = [];
+      const firstId = 1 + Math.floor(random() * 1000);
+      let timestamp = 1_796_615_829_000 + Math.floor(random() * 1000);
+      for (let i = 0, n = 1 + Math.floor(random() * 8); i < n; i++) {
+        const id = firstId + i;
+        const type = pick(types);
+        const event: JsonObject = { type };
+        if (random() < 0.8) {
+          const details: JsonObject = { name: `S${i}` };
+          if (random() < 0.7) details.input = random() < 0.5 ? pick(payloads) : { copy: i };
+          if (random() < 0.5) details.output = pick(payloads);
+          if (random() < 0.5) details.inputDetails = { truncated: false };
+          const key = random() < 0.8 ? 'stateEnteredEventDetails' : 'otherEventDetails';
+          event[type === 'TaskStateEntered' ? key : `x${i}EventDetails`] = details;
+        }
+        event.id = id;
+        event.previousEventId = random() < 0.8 ? id - 1 : Math.floor(random() * id);
+        timestamp += random() < 0.9 ? Math.floor(random() * 3) : 0.5;
+        event.timestamp = timestamp;
+        if (random() < 0.1) event.extra = round;
+        events.push(event);
+      }
+
+      const decoded = decodeHistoryChunk(encodeHistoryChunk(events));
+
+      expect(JSON.stringify(decoded)).toBe(JSON.stringify(events));
+    }
   });
 
   it('refuses a chunk written in a format newer than it knows', () => {
