@@ -117,6 +117,12 @@ interface ActiveExecution {
    * closing it must delete them. Most payments never have any: two statements saved per close.
    */
   mayHaveRows: boolean;
+  /**
+   * Its row as committed while it runs. Its close answers waiters with this row closed, as the
+   * commit wrote it, rather than reading it back (at concurrency 100 that read was ~4% of the
+   * engine thread).
+   */
+  row: ExecutionRow;
 }
 
 type InboxItem =
@@ -924,8 +930,10 @@ export class Engine {
       const list = this.waiters.get(arn);
       if (list) {
         this.waiters.delete(arn);
-        const row = this.store.getExecution.get(arn);
-        if (row) for (const resolve of list) resolve(row);
+        // The row as closeExecution left it; its output was filled in when the batch was sealed.
+        const { status, output, error, cause, stop_date } = closed;
+        const row: ExecutionRow = { ...execution.row, status, output, error, cause, stop_date };
+        for (const resolve of list) resolve(row);
       }
       this.startWaiting();
     });
@@ -965,8 +973,10 @@ export class Engine {
     const machine = this.compiled(machineRow.definition_hash);
     const timeoutSeconds = machine.definition.TimeoutSeconds;
     const timeoutAt = timeoutSeconds === undefined ? null : now + timeoutSeconds * 1000;
+    const id = ++this.executionSeq;
+    const inputText = this.pendingStarts.get(item.arn)?.input ?? JSON.stringify(item.input);
     const execution = this.activate({
-      id: ++this.executionSeq,
+      id,
       arn: item.arn,
       name: item.name,
       stateMachineArn: machineRow.arn,
@@ -979,6 +989,24 @@ export class Engine {
       redriveCount: 0,
       nextEventId: 1,
       fromDisk: false,
+      row: {
+        id,
+        arn: item.arn,
+        state_machine_arn: machineRow.arn,
+        name: item.name,
+        definition_hash: machineRow.definition_hash,
+        status: 'RUNNING',
+        input: inputText,
+        output: null,
+        error: null,
+        cause: null,
+        start_date: now,
+        stop_date: null,
+        redrive_count: 0,
+        redrive_date: null,
+        seed,
+        timeout_at: timeoutAt,
+      },
     });
     const root = this.addRun(execution, null, null, newRun(machine.root, item.input, {}, now));
     execution.rootRunId = root.id;
@@ -990,7 +1018,7 @@ export class Engine {
         state_machine_arn: machineRow.arn,
         name: item.name,
         definition_hash: machineRow.definition_hash,
-        input: this.pendingStarts.get(item.arn)?.input ?? JSON.stringify(item.input),
+        input: inputText,
         start_date: now,
         seed,
         timeout_at: timeoutAt,
@@ -1097,6 +1125,7 @@ export class Engine {
       redriveDate: now,
       nextEventId: lastEventId + 1,
       fromDisk: true,
+      row,
     });
     const snapshot = JSON.parse(rootRow.snapshot) as RunSnapshot;
     const root = this.addRun(
@@ -1111,6 +1140,18 @@ export class Engine {
     const timeoutSeconds = machine.definition.TimeoutSeconds;
     const timeoutAt = timeoutSeconds === undefined ? null : now + timeoutSeconds * 1000;
     batch.writes.push(['reopenExecution', { arn, redrive_date: now, timeout_at: timeoutAt }]);
+    // As reopenExecution leaves the row.
+    execution.row = {
+      ...row,
+      status: 'RUNNING',
+      output: null,
+      error: null,
+      cause: null,
+      stop_date: null,
+      redrive_count: row.redrive_count + 1,
+      redrive_date: now,
+      timeout_at: timeoutAt,
+    };
     batch.writes.push(['updateRun', JSON.stringify(root.snapshot), 'RUNNING', root.id]);
     this.record(
       root,
@@ -1148,6 +1189,7 @@ export class Engine {
       ...(row.redrive_date !== null ? { redriveDate: row.redrive_date } : {}),
       nextEventId: lastEventId + 1,
       fromDisk: true,
+      row,
     });
     const rows = this.store.runsOfExecution.all(row.arn).filter((run) => run.status === 'RUNNING');
     for (const runRow of rows) {
@@ -1229,6 +1271,7 @@ export class Engine {
     nextEventId: number;
     /** Read back from disk (recovered or redriven) rather than started now. */
     fromDisk: boolean;
+    row: ExecutionRow;
   }): ActiveExecution {
     const contextExecution: JsonObject = {
       Id: spec.arn,
@@ -1255,6 +1298,7 @@ export class Engine {
       closed: false,
       runIds: new Set(),
       mayHaveRows: spec.fromDisk,
+      row: spec.row,
     };
     this.executions.set(spec.arn, execution);
     return execution;

@@ -8,6 +8,7 @@ afterEach(async () => {
 });
 
 const fn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
+let machines = 0;
 
 /** A state machine whose executions wait 10 s: they stay RUNNING while a test starts others. */
 function waitingMachine(engine: TestEngine, name: string): string {
@@ -27,6 +28,11 @@ function leftovers(engine: TestEngine): { runs: number; timers: number } {
     runs: count("SELECT COUNT(*) AS n FROM runs WHERE status != 'ENDED'"),
     timers: count('SELECT COUNT(*) AS n FROM timers'),
   };
+}
+
+/** An execution's row as stored, for comparing with what a waiter was handed. */
+function storedRow(engine: TestEngine, executionArn: string): unknown {
+  return engine.db.prepare('SELECT * FROM executions WHERE arn = ?').get(executionArn);
 }
 
 describe('durable engine', () => {
@@ -183,6 +189,60 @@ describe('durable engine', () => {
     expect(timedOut.status).toBe('TIMED_OUT');
     expect(timedOut.error).toBe('States.Timeout');
     expect(leftovers(t)).toEqual({ runs: 0, timers: 0 });
+  });
+
+  it('hands a waiter the closed row exactly as stored, whatever the ending', async () => {
+    let calls = 0;
+    t = createTestEngine({
+      handlers: {
+        flaky: () => {
+          calls++;
+          if (calls === 1) throw new Error('first call fails');
+          return { ok: true };
+        },
+      },
+    });
+    const machine = (definition: object) =>
+      t.control.createStateMachine({
+        name: `ending-${++machines}`,
+        definition: JSON.stringify(definition),
+      }).stateMachineArn;
+    const endings = [
+      machine({ StartAt: 'P', States: { P: { Type: 'Pass', Result: { n: 1 }, End: true } } }),
+      machine({ StartAt: 'F', States: { F: { Type: 'Fail', Error: 'E', Cause: 'c' } } }),
+      machine({
+        TimeoutSeconds: 5,
+        StartAt: 'W',
+        States: { W: { Type: 'Wait', Seconds: 60, End: true } },
+      }),
+    ];
+    for (const stateMachineArn of endings) {
+      const { executionArn } = await t.control.startExecution({
+        stateMachineArn,
+        input: '{"a":1}',
+      });
+      const row = await t.engine.waitForExecution(executionArn);
+      expect(JSON.stringify(row)).toBe(JSON.stringify(storedRow(t, executionArn)));
+    }
+
+    const { executionArn: stopped } = await t.control.startExecution({
+      stateMachineArn: waitingMachine(t, 'ending-stop'),
+    });
+    const aborted = t.engine.waitForExecution(stopped);
+    await t.control.stopExecution({ executionArn: stopped, error: 'Stop', cause: 'by test' });
+    expect(JSON.stringify(await aborted)).toBe(JSON.stringify(storedRow(t, stopped)));
+
+    const { executionArn: redriven } = await t.control.startExecution({
+      stateMachineArn: machine({
+        StartAt: 'T',
+        States: { T: { Type: 'Task', Resource: fn('flaky'), End: true } },
+      }),
+    });
+    expect((await t.engine.waitForExecution(redriven)).status).toBe('FAILED');
+    await t.control.redriveExecution(redriven);
+    const row = await t.engine.waitForExecution(redriven);
+    expect(row).toMatchObject({ status: 'SUCCEEDED', redrive_count: 1 });
+    expect(JSON.stringify(row)).toBe(JSON.stringify(storedRow(t, redriven)));
   });
 
   it('deletes the timer of a Wait when its execution is stopped', async () => {
@@ -428,5 +488,7 @@ describe('callbacks across a restart', () => {
     const row = await t.engine.waitForExecution(executionArn);
     expect(row.status).toBe('SUCCEEDED');
     expect(JSON.parse(row.output as string)).toEqual({ decision: 'approve' });
+    // Recovered, then closed: the waiter's row is still the stored one.
+    expect(JSON.stringify(row)).toBe(JSON.stringify(storedRow(t, executionArn)));
   });
 });
