@@ -1110,6 +1110,8 @@ export class Engine {
     const machine = this.compiled(row.definition_hash);
     const now = this.clock.now();
     const lastEventId = this.store.lastEventId.get(arn)?.id ?? 0;
+    const timeoutSeconds = machine.definition.TimeoutSeconds;
+    const timeoutAt = timeoutSeconds === undefined ? null : now + timeoutSeconds * 1000;
     const execution = this.activate({
       id: row.id,
       arn,
@@ -1125,7 +1127,18 @@ export class Engine {
       redriveDate: now,
       nextEventId: lastEventId + 1,
       fromDisk: true,
-      row,
+      // As reopenExecution (below) leaves the row.
+      row: {
+        ...row,
+        status: 'RUNNING',
+        output: null,
+        error: null,
+        cause: null,
+        stop_date: null,
+        redrive_count: row.redrive_count + 1,
+        redrive_date: now,
+        timeout_at: timeoutAt,
+      },
     });
     const snapshot = JSON.parse(rootRow.snapshot) as RunSnapshot;
     const root = this.addRun(
@@ -1137,21 +1150,7 @@ export class Engine {
     );
     root.lastEventId = lastEventId;
     execution.rootRunId = root.id;
-    const timeoutSeconds = machine.definition.TimeoutSeconds;
-    const timeoutAt = timeoutSeconds === undefined ? null : now + timeoutSeconds * 1000;
     batch.writes.push(['reopenExecution', { arn, redrive_date: now, timeout_at: timeoutAt }]);
-    // As reopenExecution leaves the row.
-    execution.row = {
-      ...row,
-      status: 'RUNNING',
-      output: null,
-      error: null,
-      cause: null,
-      stop_date: null,
-      redrive_count: row.redrive_count + 1,
-      redrive_date: now,
-      timeout_at: timeoutAt,
-    };
     batch.writes.push(['updateRun', JSON.stringify(root.snapshot), 'RUNNING', root.id]);
     this.record(
       root,
