@@ -10,15 +10,17 @@ afterEach(async () => {
 const fn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
 let machines = 0;
 
+/** Creates a state machine (named uniquely unless a name is given); returns its ARN. */
+function machineOf(engine: TestEngine, definition: object, name = `m-${++machines}`): string {
+  return engine.control.createStateMachine({ name, definition: JSON.stringify(definition) })
+    .stateMachineArn;
+}
+
+const waitDefinition = { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 10, End: true } } };
+
 /** A state machine whose executions wait 10 s: they stay RUNNING while a test starts others. */
 function waitingMachine(engine: TestEngine, name: string): string {
-  return engine.control.createStateMachine({
-    name,
-    definition: JSON.stringify({
-      StartAt: 'W',
-      States: { W: { Type: 'Wait', Seconds: 10, End: true } },
-    }),
-  }).stateMachineArn;
+  return machineOf(engine, waitDefinition, name);
 }
 
 /** Rows a closed execution must not leave behind: child runs, timers (each keeps its root run). */
@@ -202,11 +204,7 @@ describe('durable engine', () => {
         },
       },
     });
-    const machine = (definition: object) =>
-      t.control.createStateMachine({
-        name: `ending-${++machines}`,
-        definition: JSON.stringify(definition),
-      }).stateMachineArn;
+    const machine = (definition: object) => machineOf(t, definition);
     const endings = [
       machine({ StartAt: 'P', States: { P: { Type: 'Pass', Result: { n: 1 }, End: true } } }),
       machine({ StartAt: 'F', States: { F: { Type: 'Fail', Error: 'E', Cause: 'c' } } }),
@@ -245,26 +243,15 @@ describe('durable engine', () => {
     expect(JSON.stringify(row)).toBe(JSON.stringify(storedRow(t, redriven)));
   });
 
-  it('deletes the timer of a Wait when its execution is stopped', async () => {
-    t = createTestEngine();
-    const { executionArn } = await t.control.startExecution({
-      stateMachineArn: waitingMachine(t, 'stopped'),
-      name: 'TXN-STOP',
-      input: '{}',
-    });
-    expect(leftovers(t)).toEqual({ runs: 1, timers: 1 });
-
-    await t.control.stopExecution({ executionArn });
-
-    expect((await t.engine.waitForExecution(executionArn)).status).toBe('ABORTED');
-    expect(leftovers(t)).toEqual({ runs: 0, timers: 0 });
-  });
-
-  it('deletes the child runs of an execution stopped inside a Parallel', async () => {
-    t = createTestEngine({ handlers: { park: () => null } });
-    const { stateMachineArn } = t.control.createStateMachine({
-      name: 'stopped',
-      definition: JSON.stringify({
+  it.each([
+    {
+      where: 'in a Wait (its timer)',
+      definition: waitDefinition,
+      before: { runs: 1, timers: 1 },
+    },
+    {
+      where: 'inside a Parallel (its child run)',
+      definition: {
         StartAt: 'Both',
         States: {
           Both: {
@@ -285,14 +272,17 @@ describe('durable engine', () => {
             End: true,
           },
         },
-      }),
-    });
+      },
+      before: { runs: 2, timers: 0 },
+    },
+  ])('leaves nothing behind of an execution stopped $where', async ({ definition, before }) => {
+    t = createTestEngine({ handlers: { park: () => null } });
     const { executionArn } = await t.control.startExecution({
-      stateMachineArn,
+      stateMachineArn: machineOf(t, definition),
       name: 'TXN-STOP',
       input: '{}',
     });
-    expect(leftovers(t)).toEqual({ runs: 2, timers: 0 });
+    expect(leftovers(t)).toEqual(before);
 
     await t.control.stopExecution({ executionArn });
 
