@@ -3,8 +3,9 @@
  * latency percentiles at concurrency 50 — with durable enqueue (SQLite WAL, synchronous=FULL:
  * every commit fsynced; sends group-committed; each 202 sent only after its commit), beside the
  * same server answering without persistence (a queue that keeps nothing), in one run. First, for
- * context, the machine's floor: a bare node:http server answering 202 to the same client, which
- * shows what latency this machine allows at this concurrency at all.
+ * context, two floors answering 202 to the same client: a bare node:http server, which shows what
+ * latency this machine allows at this concurrency at all, and a bare Fastify route, which shows
+ * what the framework alone costs before any check.
  *
  * The server runs in a child process (this file with `--serve <mode>`) so that it and the load
  * generator each have a core. Each request is a distinct, freshly signed `payment.created` event:
@@ -33,12 +34,14 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { Agent, createServer, request } from 'node:http';
+import type { Server } from 'node:http';
 import { connect } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import Fastify from 'fastify';
 import { signPayload } from '../src/api/webhook-signature.js';
 import { loadConfig } from '../src/config.js';
 import type { PaystepConfig } from '../src/config.js';
@@ -57,7 +60,7 @@ const MAX_REQUESTS = 400_000;
 const Client = { Raw: 'raw', NodeHttp: 'node-http' } as const;
 type Client = (typeof Client)[keyof typeof Client];
 
-type Mode = 'durable' | 'baseline' | 'floor';
+type Mode = 'durable' | 'baseline' | 'floor' | 'fastify-floor';
 type LogLevel = PaystepConfig['logLevel'];
 
 // ---- the server (child process) ------------------------------------------------------------
@@ -121,22 +124,36 @@ function phaseProfiler(dir: string, mode: Mode): () => void {
 }
 
 /**
- * The machine's floor: node:http alone, reading each body and answering 202 with the same small
- * JSON, no framework, no checks. What no paystep server on this machine and client can beat:
- * if its p99 is near the target, the target is out of reach here whatever paystep does.
+ * The machine's floors: what no paystep server on this machine and client can beat. `floor` is
+ * node:http alone, reading each body and answering 202 with the same small JSON, no framework,
+ * no checks. `fastify-floor` is a bare Fastify route doing the same (its JSON body parser, no
+ * hooks, no schema, no checks): the framework's own cost, before anything paystep does. If a
+ * floor's p99 is near the target, the target is out of reach here whatever paystep does.
  */
-function serveFloor(): void {
-  const reply = JSON.stringify({ status: 'accepted', event_id: 'evt_bench' });
-  const server = createServer((request, response) => {
-    request.resume();
-    request.on('end', () => {
-      response.writeHead(202, {
-        'content-type': 'application/json; charset=utf-8',
-        'content-length': Buffer.byteLength(reply),
-      });
-      response.end(reply);
+async function serveFloor(kind: 'floor' | 'fastify-floor'): Promise<void> {
+  const reply = { status: 'accepted', event_id: 'evt_bench' };
+  const text = JSON.stringify(reply);
+  let server: Server;
+  if (kind === 'fastify-floor') {
+    const app = Fastify({ logger: false });
+    app.post('/webhooks/payment', async (_request, response) => {
+      response.code(202);
+      return reply;
     });
-  });
+    await app.ready();
+    server = app.server;
+  } else {
+    server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(202, {
+          'content-type': 'application/json; charset=utf-8',
+          'content-length': Buffer.byteLength(text),
+        });
+        response.end(text);
+      });
+    });
+  }
   server.listen(0, '127.0.0.1', () => {
     const { port } = server.address() as AddressInfo;
     process.send?.({ url: `http://127.0.0.1:${port}` });
@@ -153,7 +170,7 @@ function serveFloor(): void {
 }
 
 async function serve(
-  mode: Exclude<Mode, 'floor'>,
+  mode: Exclude<Mode, 'floor' | 'fastify-floor'>,
   logLevel: LogLevel,
   writerThread: boolean,
   profileDir?: string,
@@ -475,6 +492,7 @@ async function measure(mode: Mode, settings: Settings) {
 
 const LABELS: Record<Mode, string> = {
   floor: 'bare node:http (floor)       ',
+  'fastify-floor': 'bare Fastify route (floor)   ',
   baseline: 'no persistence              ',
   durable: 'durable (fsync, group commit)',
 };
@@ -490,8 +508,8 @@ function argument(name: string): string | undefined {
 
 async function main(): Promise<void> {
   const serveMode = argument('--serve');
-  if (serveMode === 'floor') {
-    serveFloor();
+  if (serveMode === 'floor' || serveMode === 'fastify-floor') {
+    await serveFloor(serveMode);
     return;
   }
   if (serveMode !== undefined) {
@@ -514,9 +532,10 @@ async function main(): Promise<void> {
   );
   // Alternate the servers, twice each, and keep the better run of each: other work on the
   // machine then weighs on both alike rather than on whichever ran second.
-  // The floor first, once: it is context, not a competitor.
+  // The floors first, once each: they are context, not competitors.
   const runs: Awaited<ReturnType<typeof measure>>[] = [];
-  for (const mode of ['floor', 'baseline', 'durable', 'baseline', 'durable'] as const) {
+  const modes = ['floor', 'fastify-floor', 'baseline', 'durable', 'baseline', 'durable'] as const;
+  for (const mode of modes) {
     const run = await measure(mode, settings);
     runs.push(run);
     console.log(
@@ -526,6 +545,7 @@ async function main(): Promise<void> {
   const best = (mode: Mode) =>
     runs.filter((r) => r.mode === mode).reduce((a, b) => (b.rps > a.rps ? b : a));
   const floor = best('floor');
+  const fastifyFloor = best('fastify-floor');
   const baseline = best('baseline');
   const durable = best('durable');
   const ratio = Math.round((durable.rps / baseline.rps) * 100) / 100;
@@ -544,6 +564,8 @@ async function main(): Promise<void> {
       baseline_p99_ms: baseline.p99_ms,
       floor_rps: floor.rps,
       floor_p99_ms: floor.p99_ms,
+      fastify_floor_rps: fastifyFloor.rps,
+      fastify_floor_p99_ms: fastifyFloor.p99_ms,
       durable_errors: durable.errors,
       baseline_errors: baseline.errors,
       durable_events_on_disk: durable.queued,

@@ -14,7 +14,7 @@
  * The last line on stdout is one JSON object for tracking from run to run.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -207,12 +207,37 @@ async function benchInterpreter(total: number): Promise<number> {
   return (used.user + used.system) / (total * statesPerExecution);
 }
 
+/**
+ * The disk's floor for one durable commit: a 4 KB write appended to a file and fdatasync'd, in the
+ * directory the engine's files use, p50 of a few hundred. SQLite does more per commit (a WAL
+ * frame header and several pages, a full fsync), so no commit is faster than this.
+ */
+function diskSyncFloorMs(samples = 300): number {
+  const dir = mkdtempSync(join(tmpdir(), 'paystep-bench-sync-'));
+  const fd = openSync(join(dir, 'floor'), 'w');
+  const page = Buffer.alloc(4096, 1);
+  const latencies: number[] = [];
+  try {
+    for (let i = 0; i < samples; i++) {
+      const t0 = process.hrtime.bigint();
+      writeSync(fd, page, 0, page.length, i * page.length);
+      fdatasyncSync(fd);
+      latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+  } finally {
+    closeSync(fd);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return percentile(latencies, 50);
+}
+
 const total = Number(process.env.BENCH_EXECUTIONS ?? 5000);
 // CPU time too is inflated by other work on a shared machine (caches, frequency): the lower of two.
 const interpUs = Math.min(await benchInterpreter(total * 2), await benchInterpreter(total * 2));
 const peer1 = await benchPeer(Math.min(total, 1000), 1);
 const ours1 = await benchPaystep(Math.min(total, 500), 1, 'c1');
 const ours1Normal = await benchPaystep(Math.min(total, 500), 1, 'c1n', 'NORMAL');
+const syncFloorMs = diskSyncFloorMs();
 // Concurrency 100, the tracked figure: the two alternate, twice each, and the better run of each
 // counts, so drift on this shared machine weighs on both alike rather than on whichever ran last.
 const best = <T extends Figures>(runs: T[]): T => runs.reduce((a, b) => (b.eps > a.eps ? b : a));
@@ -240,6 +265,9 @@ console.log(
   `single execution on an idle engine: p50 ${ours1.p50Ms.toFixed(2)} ms (6 fsynced commits in a row, ${(ours1.p50Ms / commitsPerExecution).toFixed(2)} ms each), ${ours1Normal.p50Ms.toFixed(2)} ms with synchronous=NORMAL`,
 );
 console.log(
+  `the disk's floor: a 4 KB write + fdatasync takes p50 ${syncFloorMs.toFixed(3)} ms here, so six commits in a row cannot take less than ${(syncFloorMs * commitsPerExecution).toFixed(2)} ms`,
+);
+console.log(
   `ratio at concurrency 100 (paystep / peer): ${(ours100.eps / peer100.eps).toFixed(2)}x, the better of two alternating runs each (paystep ${oursRuns.map((r) => r.eps.toFixed(0)).join(', ')}; peer ${peerRuns.map((r) => r.eps.toFixed(0)).join(', ')})`,
 );
 console.log(
@@ -253,5 +281,6 @@ console.log(
     engine_eps_c1: Math.round(ours1.eps),
     p50_ms_c1: Number(ours1.p50Ms.toFixed(3)),
     p50_ms_c1_normal: Number(ours1Normal.p50Ms.toFixed(3)),
+    disk_sync_p50_ms: Number(syncFloorMs.toFixed(3)),
   }),
 );
