@@ -152,6 +152,15 @@ function renderSummary(runs: readonly BenchRun[], now = new Date()): string {
       '',
     );
     add('Single execution on an idle engine, p50', fmt(num(e, 'p50_ms_c1'), 2, ' ms'), '', '');
+    const syncMs = num(e, 'disk_sync_p50_ms');
+    if (syncMs !== undefined) {
+      add(
+        "Disk floor: 4 KB write + fdatasync p50, and six of them (an execution's commits)",
+        `${fmt(syncMs, 3, ' ms')}, ${fmt(syncMs * 6, 2, ' ms')}`,
+        '',
+        '',
+      );
+    }
   }
   if (api) {
     const durable = num(a, 'durable_rps');
@@ -175,6 +184,15 @@ function renderSummary(runs: readonly BenchRun[], now = new Date()): string {
       add(
         'Machine floor: bare node:http, same client (requests/s, p99)',
         `${fmt(floorRps)}, ${fmt(num(a, 'floor_p99_ms'), 2, ' ms')}`,
+        '',
+        '',
+      );
+    }
+    const fastifyRps = num(a, 'fastify_floor_rps');
+    if (fastifyRps !== undefined) {
+      add(
+        'Framework floor: bare Fastify route, same client (requests/s, p99)',
+        `${fmt(fastifyRps)}, ${fmt(num(a, 'fastify_floor_p99_ms'), 2, ' ms')}`,
         '',
         '',
       );
