@@ -27,7 +27,7 @@ import { EngineStore } from './store.js';
 import type { ExecutionRow, ExecutionStatus, TimerKind, WriteOp } from './store.js';
 import type { Committer } from './committer.js';
 import { createCommitter, inlineCommitter } from './committer.js';
-import { encodeHistoryChunk, encodeSnapshot, JsonMemo } from './history-codec.js';
+import { encodeHistoryChunk } from './history-codec.js';
 import type { SqliteDatabase } from '../sqlite/database.js';
 import { resolveResource, toTaskError } from './resources.js';
 import type { Invoker, TaskContext, TaskResources } from './resources.js';
@@ -161,11 +161,6 @@ interface Batch {
    * inserted and then updated in the same transaction.
    */
   inserted: Map<number, { run: ActiveRun; op: WriteOp }>;
-  /**
-   * Fill in text of other ops when the batch is sealed, after its history chunks, so payloads
-   * the chunks wrote are not serialised again (see history-codec.ts).
-   */
-  sealers: ((memo: JsonMemo) => void)[];
 }
 
 export interface StartExecutionResult {
@@ -553,7 +548,6 @@ export class Engine {
       after: [],
       done: [],
       inserted: new Map(),
-      sealers: [],
     };
     for (const item of items) {
       try {
@@ -568,21 +562,16 @@ export class Engine {
       }
     }
     const ops = batch.writes;
-    // History first: the snapshots and closes then take the payloads it wrote from the memo.
-    const memo = new JsonMemo();
-    const chunks: WriteOp[] = [];
-    for (const chunk of batch.history.values()) {
-      const last = chunk.first + chunk.events.length - 1;
-      const text = encodeHistoryChunk(chunk.events, memo);
-      chunks.push(['insertHistory', chunk.executionId, chunk.first, last, text]);
-    }
-    for (const seal of batch.sealers) seal(memo);
-    for (const { run, op } of batch.inserted.values()) op[6] = encodeSnapshot(run.snapshot, memo);
+    for (const { run, op } of batch.inserted.values()) op[6] = JSON.stringify(run.snapshot);
     for (const run of batch.dirty.values()) {
       if (!batch.inserted.has(run.id))
-        ops.push(['updateRun', encodeSnapshot(run.snapshot, memo), 'RUNNING', run.id]);
+        ops.push(['updateRun', JSON.stringify(run.snapshot), 'RUNNING', run.id]);
     }
-    for (const op of chunks) ops.push(op);
+    for (const chunk of batch.history.values()) {
+      const last = chunk.first + chunk.events.length - 1;
+      const text = encodeHistoryChunk(chunk.events);
+      ops.push(['insertHistory', chunk.executionId, chunk.first, last, text]);
+    }
     this.crashPoint('before-commit');
     // Nothing of this batch happens outside until its commit is durable. The next batch may be
     // built meanwhile: commits land in order, so the disk always holds a prefix of the batches.
@@ -906,22 +895,15 @@ export class Engine {
     const closed = {
       id: execution.id,
       status,
-      output: null as string | null,
+      output: 'output' in result ? JSON.stringify(result.output) : null,
       error: 'error' in result ? result.error : null,
       cause: 'cause' in result ? result.cause : null,
       stop_date: stopDate,
     };
     batch.writes.push(['closeExecution', closed]);
-    if ('output' in result) {
-      const output = result.output;
-      batch.sealers.push((memo) => (closed.output = memo.json(output)));
-    }
     // The root run keeps the state it stopped in: a redrive starts there.
-    if (rootSnapshot) {
-      const op: WriteOp = ['endRun', '', execution.rootRunId];
-      batch.writes.push(op);
-      batch.sealers.push((memo) => (op[1] = encodeSnapshot(rootSnapshot, memo)));
-    }
+    if (rootSnapshot)
+      batch.writes.push(['endRun', JSON.stringify(rootSnapshot), execution.rootRunId]);
     if (execution.mayHaveRows) {
       batch.writes.push(['deleteRunsOfExecution', arn, execution.rootRunId]);
       batch.writes.push(['deleteTimersOfExecution', arn]);
@@ -930,7 +912,7 @@ export class Engine {
       const list = this.waiters.get(arn);
       if (list) {
         this.waiters.delete(arn);
-        // The row as closeExecution left it; its output was filled in when the batch was sealed.
+        // The row as closeExecution left it.
         const { status, output, error, cause, stop_date } = closed;
         const row: ExecutionRow = { ...execution.row, status, output, error, cause, stop_date };
         for (const resolve of list) resolve(row);

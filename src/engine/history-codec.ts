@@ -1,16 +1,10 @@
 /**
- * How the engine writes what it commits: history chunks, and run snapshots, as JSON text. The
- * text is built by hand around `JSON.stringify` of the parts, for two reasons measured with
- * bench/engine.ts (serialising was a third of the engine thread's time at concurrency 100):
- *
- * - A payload (a state's input or output, a task's parameters) is most often handed over by the
- *   interpreter as the very same object to several places of one batch: a state's output is the
- *   next state's input and that run's snapshot input, a task's parameters are its scheduled
- *   event's input and the snapshot's waiting parameters. A `JsonMemo` serialises each such object
- *   once per batch. Only the same object is shared, never two equal ones; the memo lives for the
- *   synchronous sealing of one batch, during which nothing runs that could change a payload.
- * - A chunk is written compactly (format 2, below): most of a plain event's text is its frame
- *   (member names, the details' name, 13-digit timestamps), not its payload.
+ * How the engine writes history chunks, and reads them back. A chunk is built as a compact
+ * array and serialised with one `JSON.stringify`. Until 2026-12-07 the text was assembled by
+ * hand around `JSON.stringify` of each part, so that a per-batch memo could share a payload's
+ * text with the run snapshots; one native call writing a flat string is faster (replaying
+ * bench/engine.ts's captured batches: serialising and posting them took ~13% less), although a
+ * snapshot now serialises its input again.
  *
  * Chunk format 2: `[2, firstId, firstTimestamp, event...]`, where an event is usually an array
  * `[type, timestampDelta, idDelta, details, refs, detailsKey]`:
@@ -28,8 +22,7 @@
  * member. Both read back to the same events (members in the order the engine creates them: type,
  * details, id, previousEventId, timestamp); payloads themselves are never rewritten.
  */
-import type { Json, JsonObject } from '../asl/json.js';
-import type { RunSnapshot } from '../asl/step.js';
+import type { JsonObject } from '../asl/json.js';
 
 /** The details fields that carry payloads. */
 const payloadFields = new Set(['input', 'output']);
@@ -38,62 +31,44 @@ const format = 2;
 
 type Ref = [eventId: number, field: string];
 
-/** Serialises each payload object once per batch; see the module comment. */
-export class JsonMemo {
-  private readonly texts = new Map<object, string>();
-
-  json(value: Json): string {
-    if (typeof value !== 'object' || value === null) return JSON.stringify(value);
-    let text = this.texts.get(value);
-    if (text === undefined) {
-      text = JSON.stringify(value);
-      this.texts.set(value, text);
-    }
-    return text;
-  }
-}
-
 /** Serializes one chunk's events (each already numbered), writing a repeated payload once. */
-export function encodeHistoryChunk(
-  events: readonly JsonObject[],
-  memo: JsonMemo = new JsonMemo(),
-): string {
+export function encodeHistoryChunk(events: readonly JsonObject[]): string {
+  const seen = new Map<object, Ref>();
   const first = events[0];
   if (!first || !isSafeInteger(first.id) || !isSafeInteger(first.timestamp)) {
-    return encodeWhole(events, memo);
+    // Format 1 throughout: for events not numbered as the engine numbers them.
+    return JSON.stringify(events.map((event) => wholeEvent(event, seen)));
   }
-  const seen = new Map<object, Ref>();
-  let out = `[${format},${first.id},${first.timestamp}`;
+  const chunk: unknown[] = [format, first.id, first.timestamp];
   let lastTimestamp = first.timestamp;
   for (let i = 0; i < events.length; i++) {
     const event = events[i] as JsonObject;
-    out += ',';
     const compact = compactShape(event, first.id + i);
     if (compact === undefined) {
-      out += encodeEventWhole(event, seen, memo);
+      chunk.push(wholeEvent(event, seen));
       if (isSafeInteger(event.timestamp)) lastTimestamp = event.timestamp;
       continue;
     }
     const timestamp = event.timestamp as number;
-    let text = `[${quoted(event.type as string)},${timestamp - lastTimestamp},${(event.id as number) - (event.previousEventId as number)}`;
+    const item: unknown[] = [
+      event.type,
+      timestamp - lastTimestamp,
+      (event.id as number) - (event.previousEventId as number),
+    ];
     lastTimestamp = timestamp;
     if (compact.detailsKey !== undefined) {
-      const refs: Record<string, Ref> = {};
-      const details = encodeDetails(
+      const { details, refs } = detailsOnce(
         event[compact.detailsKey] as JsonObject,
         event.id as number,
         seen,
-        refs,
-        memo,
       );
-      const refsText = refsJson(refs);
-      text += `,${details}`;
-      if (compact.explicitKey) text += `,${refsText ?? 0},${quoted(compact.detailsKey)}`;
-      else if (refsText !== undefined) text += `,${refsText}`;
+      item.push(details);
+      if (compact.explicitKey) item.push(refs ?? 0, compact.detailsKey);
+      else if (refs !== undefined) item.push(refs);
     }
-    out += text + ']';
+    chunk.push(item);
   }
-  return out + ']';
+  return JSON.stringify(chunk);
 }
 
 /** Parses a stored chunk (format 1 or 2) back into its events, restoring payloads written once. */
@@ -140,16 +115,6 @@ export function decodeHistoryChunk(text: string): JsonObject[] {
   }
   resolveRefs(events, pending);
   return events;
-}
-
-/** A run's snapshot as JSON, its payloads (input, a task's parameters) through the memo. */
-export function encodeSnapshot(snapshot: RunSnapshot, memo: JsonMemo): string {
-  return encodeObject(snapshot as unknown as JsonObject, (key, value) => {
-    if (key === 'input') return memo.json(value);
-    if (key === 'waiting' && isObject(value) && value.kind === 'task')
-      return encodeObject(value, (field, v) => (field === 'parameters' ? memo.json(v) : undefined));
-    return undefined;
-  });
 }
 
 /**
@@ -201,62 +166,40 @@ function compactShape(
   };
 }
 
-/** One details object, writing a payload already written in this chunk as 0 plus a ref. */
-function encodeDetails(
+/**
+ * One details object as written: itself, or a copy holding 0 in place of each payload already
+ * written in this chunk, with refs naming where it was written. Members keep their order.
+ */
+function detailsOnce(
   details: JsonObject,
   eventId: number,
   seen: Map<object, Ref>,
-  refs: Record<string, Ref>,
-  memo: JsonMemo,
-): string {
-  return encodeObject(details, (key, value) => {
-    if (!payloadFields.has(key) || !isObject(value)) return undefined;
+): { details: JsonObject; refs: Record<string, Ref> | undefined } {
+  let copy: JsonObject | undefined;
+  let refs: Record<string, Ref> | undefined;
+  for (const key in details) {
+    const value = details[key];
+    if (!payloadFields.has(key) || !isObject(value)) continue;
     const ref = seen.get(value);
-    if (ref) {
-      refs[key] = ref;
-      return '0';
+    if (ref === undefined) {
+      seen.set(value, [eventId, key]);
+      continue;
     }
-    seen.set(value, [eventId, key]);
-    return memo.json(value);
-  });
-}
-
-/**
- * An object as `JSON.stringify` writes it (members in the same order, undefined ones left out),
- * where `field` may supply a member's JSON text itself (undefined: stringify the value).
- */
-function encodeObject(
-  object: JsonObject,
-  field: (key: string, value: Json) => string | undefined,
-): string {
-  let out = '{';
-  for (const key of Object.keys(object)) {
-    const value = object[key];
-    if (value === undefined) continue;
-    // JSON.stringify gives undefined for a function or symbol, though typed string.
-    const text: string | undefined = field(key, value) ?? JSON.stringify(value);
-    if (text === undefined) continue;
-    out += `${out.length > 1 ? ',' : ''}${quoted(key)}:${text}`;
+    copy ??= { ...details };
+    copy[key] = 0;
+    (refs ??= {})[key] = ref;
   }
-  return out + '}';
+  return { details: copy ?? details, refs };
 }
 
 /** A whole event (format 1's form), its repeated payloads named in `"~"`. */
-function encodeEventWhole(event: JsonObject, seen: Map<object, Ref>, memo: JsonMemo): string {
+function wholeEvent(event: JsonObject, seen: Map<object, Ref>): JsonObject {
   const detailsKey = detailsKeyOf(event);
   const details = detailsKey === undefined ? undefined : event[detailsKey];
-  if (!isObject(details) || !isSafeInteger(event.id)) return JSON.stringify(event);
-  const refs: Record<string, Ref> = {};
-  const detailsText = encodeDetails(details, event.id, seen, refs, memo);
-  const body = encodeObject(event, (key) => (key === detailsKey ? detailsText : undefined));
-  const refsText = refsJson(refs);
-  return refsText === undefined ? body : `${body.slice(0, -1)},${quoted(refKey)}:${refsText}}`;
-}
-
-/** Format 1 throughout: for events not numbered as the engine numbers them. */
-function encodeWhole(events: readonly JsonObject[], memo: JsonMemo): string {
-  const seen = new Map<object, Ref>();
-  return `[${events.map((event) => encodeEventWhole(event, seen, memo)).join(',')}]`;
+  if (!isObject(details) || !isSafeInteger(event.id)) return event;
+  const written = detailsOnce(details, event.id, seen);
+  if (written.refs === undefined) return event;
+  return { ...event, [detailsKey as string]: written.details, [refKey]: written.refs };
 }
 
 function decodeWhole(parsed: unknown[]): JsonObject[] {
@@ -294,22 +237,6 @@ function detailsKeyOf(event: JsonObject): string | undefined {
   for (const key in event) if (key.endsWith('EventDetails')) return key;
   return undefined;
 }
-
-function refsJson(refs: Record<string, Ref>): string | undefined {
-  for (const _ in refs) return JSON.stringify(refs);
-  return undefined;
-}
-
-/** A member name's JSON text, remembered: the engine's names are a small, fixed set. */
-function quoted(key: string): string {
-  let text = quotedKeys.get(key);
-  if (text === undefined) {
-    text = JSON.stringify(key);
-    if (quotedKeys.size < 1000) quotedKeys.set(key, text);
-  }
-  return text;
-}
-const quotedKeys = new Map<string, string>();
 
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Json, JsonObject } from '../../src/asl/json.js';
-import type { RunSnapshot } from '../../src/asl/step.js';
 import { mulberry32 } from '../../src/adapters/gateway/seeded-random.js';
-import {
-  decodeHistoryChunk,
-  encodeHistoryChunk,
-  encodeSnapshot,
-  JsonMemo,
-} from '../../src/engine/history-codec.js';
+import { decodeHistoryChunk, encodeHistoryChunk } from '../../src/engine/history-codec.js';
 
 /** A task's result, its state's exit and the next state's entry, as the interpreter builds them. */
 function transition(): JsonObject[] {
@@ -205,45 +199,5 @@ describe('history chunk encoding', () => {
 
   it('refuses a chunk written in a format newer than it knows', () => {
     expect(() => decodeHistoryChunk('[3,1,1]')).toThrow(/format 3 is newer/);
-  });
-});
-
-describe('snapshot encoding', () => {
-  const parameters = { amount: 100, customer: 'CUST-1' };
-  const snapshot: RunSnapshot = {
-    scopeId: '',
-    state: 'Charge',
-    input: { amount: 100, customer: 'CUST-1', note: 'a "quoted" \u2028 line' },
-    variables: { attempt: 1 },
-    enteredTime: '2026-12-07T00:00:00.000Z',
-    retryCount: 0,
-    retrierAttempts: [0],
-    seq: 3,
-    waiting: { kind: 'task', token: 't', resource: 'arn:charge', parameters },
-  };
-
-  it('writes exactly what JSON.stringify writes', () => {
-    expect(encodeSnapshot(snapshot, new JsonMemo())).toBe(JSON.stringify(snapshot));
-    const stopped = { ...snapshot, waiting: undefined };
-    expect(encodeSnapshot(stopped, new JsonMemo())).toBe(JSON.stringify(stopped));
-    const timer: RunSnapshot = {
-      ...snapshot,
-      waiting: { kind: 'timer', purpose: 'retry', timerId: 'x', dueAt: 5 },
-    };
-    expect(encodeSnapshot(timer, new JsonMemo())).toBe(JSON.stringify(timer));
-  });
-
-  it('takes payloads the batch already wrote from the memo', () => {
-    const memo = new JsonMemo();
-    const events = transition();
-    const details = (events[2] as JsonObject).stateEnteredEventDetails as JsonObject;
-    const shared: RunSnapshot = { ...snapshot, input: details.input as Json };
-    encodeHistoryChunk(events, memo);
-    // The memo holds the text written for this very object, so a change made after (which
-    // cannot happen while a batch is sealed) shows that it was not serialised again.
-    (details.input as JsonObject).customer = 'changed';
-
-    expect(encodeSnapshot(shared, memo)).toContain('"customer":"CUST-1"');
-    expect(encodeSnapshot(shared, new JsonMemo())).toContain('"customer":"changed"');
   });
 });
