@@ -3,7 +3,7 @@
  * array and serialised with one `JSON.stringify`. Until 2026-12-07 the text was assembled by
  * hand around `JSON.stringify` of each part, so that a per-batch memo could share a payload's
  * text with the run snapshots; one native call writing a flat string is faster (replaying
- * bench/engine.ts's captured batches: serialising and posting them took ~13% less), although a
+ * bench/engine.ts's captured batches: serialising and posting them took 5-15% less), although a
  * snapshot now serialises its input again.
  *
  * Chunk format 2: `[2, firstId, firstTimestamp, event...]`, where an event is usually an array
