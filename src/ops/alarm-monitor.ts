@@ -100,6 +100,7 @@ export class AlarmMonitor {
   private readonly historyRetentionMs: number;
   private readonly alarms: readonly AlarmDefinition[];
   private cancelTimer: (() => void) | undefined;
+  private readonly statements;
 
   /** @throws AlarmDefinitionError when a definition is invalid */
   constructor(private readonly options: AlarmMonitorOptions) {
@@ -107,6 +108,23 @@ export class AlarmMonitor {
     migrate(options.db, 'ops-alarms', migrations);
     this.intervalMs = options.evaluationIntervalMs ?? MinuteMs;
     this.historyRetentionMs = options.historyRetentionMs ?? 14 * 24 * 3_600_000;
+    const db = options.db;
+    this.statements = {
+      state: db.prepare('SELECT * FROM ops_alarm_state WHERE alarm_name = ?'),
+      setState: db.prepare(
+        `INSERT INTO ops_alarm_state (alarm_name, state, reason, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (alarm_name) DO UPDATE SET state = excluded.state, reason = excluded.reason,
+           updated_at = excluded.updated_at`,
+      ),
+      addHistory: db.prepare(
+        'INSERT INTO ops_alarm_history (alarm_name, timestamp, previous_state, state, reason) VALUES (?, ?, ?, ?, ?)',
+      ),
+      pruneHistory: db.prepare('DELETE FROM ops_alarm_history WHERE timestamp < ?'),
+      history: db.prepare('SELECT * FROM ops_alarm_history ORDER BY id DESC LIMIT ?'),
+      historyOf: db.prepare(
+        'SELECT * FROM ops_alarm_history WHERE alarm_name = ? ORDER BY id DESC LIMIT ?',
+      ),
+    };
   }
 
   /** Evaluates at every interval boundary (whole minutes by default) until `stop`. */
@@ -143,9 +161,7 @@ export class AlarmMonitor {
         this.options.onError?.(alarm.name, error);
       }
     }
-    this.options.db
-      .prepare('DELETE FROM ops_alarm_history WHERE timestamp < ?')
-      .run(now - this.historyRetentionMs);
+    this.statements.pruneHistory.run(now - this.historyRetentionMs);
     for (const alert of transitions) {
       try {
         this.options.alerts.publish(alert);
@@ -174,14 +190,8 @@ export class AlarmMonitor {
     const limit = options.limit ?? 100;
     const rows = (
       options.alarmName === undefined
-        ? this.options.db
-            .prepare('SELECT * FROM ops_alarm_history ORDER BY id DESC LIMIT ?')
-            .all(limit)
-        : this.options.db
-            .prepare(
-              'SELECT * FROM ops_alarm_history WHERE alarm_name = ? ORDER BY id DESC LIMIT ?',
-            )
-            .all(options.alarmName, limit)
+        ? this.statements.history.all(limit)
+        : this.statements.historyOf.all(options.alarmName, limit)
     ) as HistoryRow[];
     return rows.map((row) => ({
       alarmName: row.alarm_name,
@@ -220,16 +230,9 @@ export class AlarmMonitor {
     const current = this.stateRow(alarm.name)?.state ?? AlarmState.InsufficientData;
     const result = evaluateAlarm(alarm, this.evaluationRange(alarm, now), current);
     if (!result.changed) return undefined;
-    const db = this.options.db;
-    db.transaction(() => {
-      db.prepare(
-        `INSERT INTO ops_alarm_state (alarm_name, state, reason, updated_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (alarm_name) DO UPDATE SET state = excluded.state, reason = excluded.reason,
-           updated_at = excluded.updated_at`,
-      ).run(alarm.name, result.state, result.reason, now);
-      db.prepare(
-        'INSERT INTO ops_alarm_history (alarm_name, timestamp, previous_state, state, reason) VALUES (?, ?, ?, ?, ?)',
-      ).run(alarm.name, now, current, result.state, result.reason);
+    this.options.db.transaction(() => {
+      this.statements.setState.run(alarm.name, result.state, result.reason, now);
+      this.statements.addHistory.run(alarm.name, now, current, result.state, result.reason);
     })();
     return {
       alarmName: alarm.name,
@@ -245,8 +248,6 @@ export class AlarmMonitor {
   }
 
   private stateRow(alarmName: string): StateRow | undefined {
-    return this.options.db
-      .prepare('SELECT * FROM ops_alarm_state WHERE alarm_name = ?')
-      .get(alarmName) as StateRow | undefined;
+    return this.statements.state.get(alarmName) as StateRow | undefined;
   }
 }
