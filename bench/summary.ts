@@ -179,23 +179,15 @@ function renderSummary(runs: readonly BenchRun[], now = new Date()): string {
       fmt(num(a, 'baseline_p99_ms'), 2, ' ms'),
       '',
     );
-    const floorRps = num(a, 'floor_rps');
-    if (floorRps !== undefined) {
-      add(
-        'Machine floor: bare node:http, same client (requests/s, p99)',
-        `${fmt(floorRps)}, ${fmt(num(a, 'floor_p99_ms'), 2, ' ms')}`,
-        '',
-        '',
-      );
-    }
-    const fastifyRps = num(a, 'fastify_floor_rps');
-    if (fastifyRps !== undefined) {
-      add(
-        'Framework floor: bare Fastify route, same client (requests/s, p99)',
-        `${fmt(fastifyRps)}, ${fmt(num(a, 'fastify_floor_p99_ms'), 2, ' ms')}`,
-        '',
-        '',
-      );
+    const floors = [
+      ['floor', 'Machine floor: bare node:http'],
+      ['fastify_floor', 'Framework floor: bare Fastify route'],
+    ] as const;
+    for (const [key, label] of floors) {
+      const rps = num(a, `${key}_rps`);
+      if (rps === undefined) continue;
+      const p99 = fmt(num(a, `${key}_p99_ms`), 2, ' ms');
+      add(`${label}, same client (requests/s, p99)`, `${fmt(rps)}, ${p99}`, '', '');
     }
   }
   if (sim) {
