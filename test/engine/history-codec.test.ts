@@ -197,6 +197,31 @@ describe('history chunk encoding', () => {
     }
   });
 
+  it('writes format 2 byte for byte as the files already written hold it', () => {
+    const events: JsonObject[] = [
+      ...transition(),
+      { type: 'LambdaFunctionStarted', id: 8, previousEventId: 3, timestamp: 1_796_615_829_724 },
+      {
+        type: 'MapIterationStarted',
+        customEventDetails: { name: 'M', index: 2 },
+        id: 9,
+        previousEventId: 8,
+        timestamp: 1_796_615_829_730,
+      },
+    ];
+
+    // The text the first format 2 encoder wrote for these events: an encoder that writes other
+    // bytes needs a new format number (and an engine schema version), not a changed test.
+    expect(encodeHistoryChunk(events)).toBe(
+      '[2,5,1,["LambdaFunctionSucceeded",0,1,{"output":{"ok":true}}],' +
+        '["TaskStateExited",0,1,{"name":"Screen","output":{"amount":100,"customer":"CUST-1",' +
+        '"screen":{"ok":true}},"outputDetails":{"truncated":false}}],' +
+        '["TaskStateEntered",0,1,{"name":"Charge","input":0,"inputDetails":{"truncated":false}},' +
+        '{"input":[6,"output"]}],["LambdaFunctionStarted",1796615829723,5],' +
+        '["MapIterationStarted",6,1,{"name":"M","index":2},0,"customEventDetails"]]',
+    );
+  });
+
   it('refuses a chunk written in a format newer than it knows', () => {
     expect(() => decodeHistoryChunk('[3,1,1]')).toThrow(/format 3 is newer/);
   });
