@@ -39,6 +39,23 @@ function transition(): JsonObject[] {
   ];
 }
 
+/** A transition, then events of the other shapes the engine writes. */
+function engineChunk(): JsonObject[] {
+  return [
+    ...transition(),
+    // No details; a previous event that is not the one before (a Parallel branch); a later time.
+    { type: 'LambdaFunctionStarted', id: 8, previousEventId: 3, timestamp: 1_796_615_829_724 },
+    // A details member not named after the type.
+    {
+      type: 'MapIterationStarted',
+      customEventDetails: { name: 'M', index: 2 },
+      id: 9,
+      previousEventId: 8,
+      timestamp: 1_796_615_829_730,
+    },
+  ];
+}
+
 describe('history chunk encoding', () => {
   it('writes a payload shared by two events once and reads both back in place', () => {
     const events = transition();
@@ -101,19 +118,7 @@ describe('history chunk encoding', () => {
   });
 
   it("writes the engine's events compactly and reads every member back", () => {
-    const events: JsonObject[] = [
-      ...transition(),
-      // No details; a previous event that is not the one before (a Parallel branch); a later time.
-      { type: 'LambdaFunctionStarted', id: 8, previousEventId: 3, timestamp: 1_796_615_829_724 },
-      // A details member not named after the type.
-      {
-        type: 'MapIterationStarted',
-        customEventDetails: { name: 'M', index: 2 },
-        id: 9,
-        previousEventId: 8,
-        timestamp: 1_796_615_829_730,
-      },
-    ];
+    const events = engineChunk();
 
     const text = encodeHistoryChunk(events);
 
@@ -198,17 +203,7 @@ describe('history chunk encoding', () => {
   });
 
   it('writes format 2 byte for byte as the files already written hold it', () => {
-    const events: JsonObject[] = [
-      ...transition(),
-      { type: 'LambdaFunctionStarted', id: 8, previousEventId: 3, timestamp: 1_796_615_829_724 },
-      {
-        type: 'MapIterationStarted',
-        customEventDetails: { name: 'M', index: 2 },
-        id: 9,
-        previousEventId: 8,
-        timestamp: 1_796_615_829_730,
-      },
-    ];
+    const events = engineChunk();
 
     // The text the first format 2 encoder wrote for these events: an encoder that writes other
     // bytes needs a new format number (and an engine schema version), not a changed test.
